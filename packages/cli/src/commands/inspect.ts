@@ -1,0 +1,28 @@
+import { decodeUtf8, detectFormat, peekHeader, WireFormat } from "@m2m/wire";
+import type { Argv } from "yargs";
+import type { M2MCommand } from "../command.js";
+import { ExitCode, readInput, trimLineEnding, writeOutput } from "../io.js";
+
+interface InspectArgs {
+  file: string | undefined;
+}
+
+/** `m2m inspect [FILE]`: print a frame's routing header as JSON without touching its payload. */
+export const inspectCommand: M2MCommand<InspectArgs> = {
+  command: "inspect [file]",
+  describe: "Print the routing header of an M2M frame (text or binary) as JSON, without decompressing",
+  builder: (y: Argv) =>
+    y.positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" }),
+  handler: async (args) => {
+    const raw = await readInput(args.file);
+    const detected = detectFormat(raw);
+    // Text frames are ASCII; trim a trailing newline before peeking.
+    const input =
+      detected.form === "text" && detected.format !== WireFormat.PASSTHROUGH
+        ? trimLineEnding(decodeUtf8(raw))
+        : raw;
+    const header = peekHeader(input);
+    await writeOutput(`${JSON.stringify(header, null, 2)}\n`);
+    return ExitCode.OK;
+  },
+};

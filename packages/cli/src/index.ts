@@ -1,0 +1,2 @@
+// @m2m/cli: the `m2m` command line. Programmatic entry point for embedding and tests.
+export { main } from "./main.js";

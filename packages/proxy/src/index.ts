@@ -1,0 +1,2 @@
+// @m2m/proxy is not implemented yet: see README.md. It deliberately exports nothing.
+export {};
