@@ -1,0 +1,7 @@
+/**
+ * Benchmark suites by name: `pnpm bench <name>`; `pnpm bench` with no name runs `wire`.
+ * Add a suite by adding its file here and one line below.
+ */
+export const suites: Readonly<Record<string, () => Promise<void>>> = {
+  wire: async () => (await import("./wire.js")).run(),
+};
