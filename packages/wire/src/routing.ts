@@ -401,11 +401,11 @@ function tryRequestTail(
     let maxTokens: number | null = null;
     // A reference frame may set HAS_MAX_TOKENS without a value (max_tokens: null): then exactly the
     // 4 cost bytes remain.
-    if (flags & RequestFlag.HAS_MAX_TOKENS && r.remaining !== 4 && r.remaining !== 0)
-      maxTokens = r.varint32();
-    let cost = 0;
-    if (r.remaining === 4) cost = r.float32le();
-    return r.remaining === 0 ? { contentBytes, maxTokens, cost } : null;
+    if (flags & RequestFlag.HAS_MAX_TOKENS && r.remaining !== 4) maxTokens = r.varint32();
+    // The reference always writes the 4-byte cost last in a request header; requiring it makes the
+    // role-byte count unambiguous in practice.
+    if (r.remaining !== 4) return null;
+    return { contentBytes, maxTokens, cost: r.float32le() };
   } catch (e) {
     if (M2MError.isInstance(e)) return null;
     throw e;

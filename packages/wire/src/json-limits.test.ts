@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { checkJsonLimits, parseJsonLimited } from "./json-limits.js";
+
+const limits = { maxJsonDepth: 4, maxArrayLength: 3 };
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return "NO_ERROR";
+};
+
+describe("JSON limits", () => {
+  it("accepts JSON within the limits, ignoring brackets inside strings", () => {
+    expect(parseJsonLimited('{"a":[1,2,3],"b":"[[[[[[,,,,"}', limits)).toEqual({
+      a: [1, 2, 3],
+      b: "[[[[[[,,,,",
+    });
+    expect(parseJsonLimited('[[[["\\"]"]]]]', limits)).toEqual([[[['"]']]]]);
+    expect(parseJsonLimited("[ ]", limits)).toEqual([]);
+  });
+  it("refuses depth and array length over the limits before parsing", () => {
+    expect(codeOf(() => checkJsonLimits("[[[[[1]]]]]", limits))).toBe("WIRE_LIMIT_EXCEEDED");
+    expect(codeOf(() => checkJsonLimits("[1,2,3,4]", limits))).toBe("WIRE_LIMIT_EXCEEDED");
+    expect(codeOf(() => checkJsonLimits('{"a":1,"b":2,"c":3,"d":4}', limits))).toBe("NO_ERROR");
+    expect(
+      codeOf(() => checkJsonLimits("[".repeat(1_000_000), { maxJsonDepth: 64, maxArrayLength: 10 })),
+    ).toBe("WIRE_LIMIT_EXCEEDED");
+  });
+  it("reports syntax errors as WIRE_BAD_JSON", () => {
+    expect(codeOf(() => parseJsonLimited("{", limits))).toBe("WIRE_BAD_JSON");
+  });
+});
