@@ -15,7 +15,11 @@ export interface Measurement {
  * Time `fn` in batches until `minTimeMs` has passed (after a warm-up), and report the median and
  * p99 of the per-operation time across batches. Medians, because these machines are noisy.
  */
-export function measure(name: string, fn: () => unknown, options: { minTimeMs?: number; batch?: number } = {}): Measurement {
+export function measure(
+  name: string,
+  fn: () => unknown,
+  options: { minTimeMs?: number; batch?: number } = {},
+): Measurement {
   const minTime = options.minTimeMs ?? 300;
   // Warm up and size the batch so one batch takes roughly 1 ms.
   let batch = options.batch ?? 1;
@@ -37,7 +41,13 @@ export function measure(name: string, fn: () => unknown, options: { minTimeMs?: 
   }
   perOp.sort((a, b) => a - b);
   const medianNs = perOp[Math.floor(perOp.length / 2)]!;
-  return { name, medianNs, p99Ns: perOp[Math.min(perOp.length - 1, Math.floor(perOp.length * 0.99))]!, opsPerSecond: 1e9 / medianNs, samples: perOp.length };
+  return {
+    name,
+    medianNs,
+    p99Ns: perOp[Math.min(perOp.length - 1, Math.floor(perOp.length * 0.99))]!,
+    opsPerSecond: 1e9 / medianNs,
+    samples: perOp.length,
+  };
 }
 
 /** Format a duration given in nanoseconds with a sensible unit. */

@@ -229,20 +229,20 @@ export class BinaryReader {
 
   /** A varint that must fit in 32 bits. */
   varint32(): number {
-    const { value, length } = decodeVarint32(this.bytesView.subarray(0, this.end), this.pos);
+    const { value, length } = decodeVarint32(this.bytesView, this.pos, this.end);
     this.pos += length;
     return value;
   }
 
   /** A varint that must be a safe integer (≤ 2^53-1). */
   varint(): number {
-    const { value, length } = decodeVarintSafe(this.bytesView.subarray(0, this.end), this.pos);
+    const { value, length } = decodeVarintSafe(this.bytesView, this.pos, this.end);
     this.pos += length;
     return value;
   }
 
   varint64(): bigint {
-    const { value, length } = decodeVarint64(this.bytesView.subarray(0, this.end), this.pos);
+    const { value, length } = decodeVarint64(this.bytesView, this.pos, this.end);
     this.pos += length;
     return value;
   }

@@ -26,15 +26,28 @@ export const DEFAULT_LIMITS: WireLimits = Object.freeze({
   maxArrayLength: 100_000,
 });
 
+/** Limit objects already validated by {@link resolveLimits}. */
+const resolved = new WeakSet<object>();
+
 /** Merge caller overrides over {@link DEFAULT_LIMITS}, rejecting nonsense values. */
 export function resolveLimits(overrides: Partial<WireLimits> = {}): WireLimits {
+  // Hot path: decoders call this per frame, usually with no overrides or already-resolved limits.
+  if (overrides === DEFAULT_LIMITS || resolved.has(overrides)) return overrides as WireLimits;
+  let empty = true;
+  for (const _ in overrides) {
+    empty = false;
+    break;
+  }
+  if (empty) return DEFAULT_LIMITS;
   const merged = { ...DEFAULT_LIMITS, ...overrides };
   for (const [key, value] of Object.entries(merged)) {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new M2MError(WireErrorCode.INVALID_ARGUMENT, `limit "${key}" must be a non-negative integer`);
     }
   }
-  return merged;
+  const frozen = Object.freeze(merged);
+  resolved.add(frozen);
+  return frozen;
 }
 
 /** Throw `WIRE_LIMIT_EXCEEDED` when `actual > limit`. */

@@ -10,6 +10,17 @@ export function encodeUtf8(text: string): Uint8Array {
 
 /** Decode UTF-8 strictly: malformed bytes throw `WIRE_BAD_UTF8` instead of becoming U+FFFD. A BOM is kept. */
 export function decodeUtf8(bytes: Uint8Array): string {
+  // Short ASCII strings (model names, ids) are far cheaper to build directly than via TextDecoder.
+  if (bytes.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return strictDecoder.decode(bytes);
   } catch (cause) {

@@ -36,22 +36,27 @@ export function encodeVarint32(value: number): Uint8Array {
 }
 
 /**
- * Decode an unsigned 32-bit LEB128 varint at `offset`. Rejects truncated input, more than 5 bytes,
- * values above 2^32-1 and overlong (non-minimal) encodings such as `80 00`.
+ * Decode an unsigned 32-bit LEB128 varint at `offset` (reading no further than `end`). Rejects
+ * truncated input, more than 5 bytes, values above 2^32-1 and overlong (non-minimal) encodings such
+ * as `80 00`.
  */
-export function decodeVarint32(bytes: Uint8Array, offset = 0): VarintResult<number> {
+export function decodeVarint32(
+  bytes: Uint8Array,
+  offset = 0,
+  end: number = bytes.length,
+): VarintResult<number> {
   let value = 0;
-  for (let i = 0; i < 5; i++) {
-    const at = offset + i;
-    if (at >= bytes.length) throw truncated();
+  let shift = 0;
+  for (let at = offset; at < offset + 5; at++) {
+    if (at >= end) throw truncated();
     const byte = bytes[at]!;
-    if (i === 4 && byte > 0x0f)
-      throw new M2MError(WireErrorCode.BAD_VARINT, "varint does not fit in 32 bits");
-    value += (byte & 0x7f) * 2 ** (7 * i);
+    value |= (byte & 0x7f) << shift;
     if (byte < 0x80) {
-      if (byte === 0 && i > 0) throw overlong();
-      return { value, length: i + 1 };
+      if (shift === 28 && byte > 0x0f) break;
+      if (byte === 0 && at > offset) throw overlong();
+      return { value: value >>> 0, length: at - offset + 1 };
     }
+    shift += 7;
   }
   throw new M2MError(WireErrorCode.BAD_VARINT, "varint does not fit in 32 bits");
 }
@@ -71,11 +76,15 @@ export function encodeVarint64(value: bigint): Uint8Array {
 }
 
 /** Decode an unsigned 64-bit LEB128 varint (at most 10 bytes, minimal encoding) as a bigint. */
-export function decodeVarint64(bytes: Uint8Array, offset = 0): VarintResult<bigint> {
+export function decodeVarint64(
+  bytes: Uint8Array,
+  offset = 0,
+  end: number = bytes.length,
+): VarintResult<bigint> {
   let value = 0n;
   for (let i = 0; i < 10; i++) {
     const at = offset + i;
-    if (at >= bytes.length) throw truncated();
+    if (at >= end) throw truncated();
     const byte = bytes[at]!;
     if (i === 9 && byte > 0x01)
       throw new M2MError(WireErrorCode.BAD_VARINT, "varint does not fit in 64 bits");
@@ -92,11 +101,16 @@ export function decodeVarint64(bytes: Uint8Array, offset = 0): VarintResult<bigi
  * Decode a varint holding a safe integer (≤ 2^53-1) without bigint arithmetic: the fast path for
  * lengths and counts. Rejects anything `decodeVarint64` rejects, plus values above 2^53-1.
  */
-export function decodeVarintSafe(bytes: Uint8Array, offset = 0): VarintResult<number> {
+export function decodeVarintSafe(
+  bytes: Uint8Array,
+  offset = 0,
+  end: number = bytes.length,
+): VarintResult<number> {
+  if (offset < end && bytes[offset]! < 0x80) return { value: bytes[offset]!, length: 1 };
   let value = 0;
   for (let i = 0; i < 8; i++) {
     const at = offset + i;
-    if (at >= bytes.length) throw truncated();
+    if (at >= end) throw truncated();
     const byte = bytes[at]!;
     value += (byte & 0x7f) * 2 ** (7 * i);
     if (byte < 0x80) {
