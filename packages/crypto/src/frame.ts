@@ -1,0 +1,445 @@
+import {
+  BinaryWriter,
+  decodeUtf8,
+  decodeV1Frame,
+  decodeV2Frame,
+  detectFormat,
+  encodeUtf8,
+  encodeV1SealedFrame,
+  M2MError,
+  V1Security,
+  V2Flag,
+  V2Security,
+  v1BinaryToText,
+  v1TextToBinary,
+  v2BinaryToText,
+  v2TextToBinary,
+  varintSize,
+  WireErrorCode,
+  WireFormat,
+  type WireLimits,
+} from "@m2m/wire";
+import { chacha20poly1305, xchacha20poly1305 } from "@noble/ciphers/chacha.js";
+import { assertBytes, constantTimeEqual, isBytes } from "./bytes.js";
+import { authFailed, CryptoErrorCode, invalidArgument } from "./errors.js";
+import { assertFrameKey, type FrameKey } from "./frame-key.js";
+import { Keyring } from "./keyring.js";
+import { hmacSha256, randomBytes } from "./primitives.js";
+import { ReplayGuard } from "./replay-guard.js";
+import { decodeSecurityParams, encodeSecurityParams, NONCE_BYTES } from "./security-params.js";
+
+/** Protection levels, weakest first. A receiver requires a minimum; anything weaker is refused. */
+export const FrameProtection = { NONE: "none", HMAC: "hmac", AEAD: "aead" } as const;
+export type FrameProtection = (typeof FrameProtection)[keyof typeof FrameProtection];
+
+/** AEAD ciphers a v2 frame can use. v1 frames always use ChaCha20-Poly1305 (the reference layout). */
+export const AeadCipher = {
+  XCHACHA20_POLY1305: "xchacha20-poly1305",
+  CHACHA20_POLY1305: "chacha20-poly1305",
+} as const;
+export type AeadCipher = (typeof AeadCipher)[keyof typeof AeadCipher];
+
+const RANK: Readonly<Record<FrameProtection, number>> = { none: 0, hmac: 1, aead: 2 };
+const V1_PREFIX_BYTES = 7;
+const HMAC_TAG_BYTES = 32;
+const AEAD_TAG_BYTES = 16;
+const V1_NONCE_BYTES = 12;
+/** v1 frames carry no key id, so a receiver tries each candidate key; bound that work. */
+const MAX_V1_CANDIDATE_KEYS = 8;
+
+/** Options of {@link sealFrame}. */
+export interface SealOptions {
+  /** `aead` (default) encrypts the payload; `hmac` only authenticates it. */
+  readonly mode?: "hmac" | "aead";
+  /** v2 only: the AEAD cipher (default XChaCha20-Poly1305, 24-byte random nonce). */
+  readonly cipher?: AeadCipher;
+  /** v2 only: clock in ms since the epoch for the authenticated timestamp (default `Date.now`). */
+  readonly now?: () => number;
+  /**
+   * A fixed nonce, **for test vectors only**: reusing a nonce with the same key breaks AEAD.
+   * Length must match the mode (v1 AEAD 12; v2 XChaCha 24, ChaCha 12, HMAC 16).
+   */
+  readonly nonce?: Uint8Array;
+  /** Wire limits applied while parsing the input frame. */
+  readonly limits?: Partial<WireLimits>;
+}
+
+/** What a receiver accepts. Nothing in the frame itself can lower these requirements. */
+export interface ReceivePolicy {
+  /** Minimum protection: `none` < `hmac` < `aead`. Frames claiming less are refused (`CRYPTO_POLICY_REFUSED`). */
+  readonly require: FrameProtection;
+  /** Keys to verify with: a {@link Keyring} (lookup by the frame's key id, grace periods honoured) or a list. */
+  readonly keys?: Keyring | readonly FrameKey[];
+  /** When set, only these key ids are accepted, whatever the keyring holds. */
+  readonly acceptKeyIds?: readonly string[];
+  /**
+   * Replay protection. When set, only v2 secured frames are accepted (v1 and unsecured frames
+   * carry no authenticated timestamp or nonce) and every frame is checked against the guard.
+   */
+  readonly replay?: ReplayGuard;
+  /** Accept v1 frames (reference layout, no key id, no replay protection). Default: true unless `replay` is set. */
+  readonly allowV1?: boolean;
+  /** Wire limits applied while parsing. */
+  readonly limits?: Partial<WireLimits>;
+}
+
+/** The result of {@link openFrameDetailed}. */
+export interface OpenedFrame {
+  /** The frame with its protection removed (security NONE / no security section), in the input's form. */
+  readonly frame: Uint8Array;
+  readonly version: 1 | 2;
+  readonly protection: FrameProtection;
+  /** The AEAD cipher used, or null. */
+  readonly cipher: AeadCipher | null;
+  /** Key id from the authenticated header (v2), the id of the key that verified (v1), or null when unprotected. */
+  readonly keyId: string | null;
+  /** Authenticated timestamp in ms since the epoch (v2 secured frames), else null. */
+  readonly timestamp: number | null;
+}
+
+interface Parsed {
+  readonly version: 1 | 2;
+  readonly text: boolean;
+  readonly binary: Uint8Array;
+}
+
+function parseInput(frame: Uint8Array, limits: Partial<WireLimits>, what: string): Parsed {
+  if (!isBytes(frame)) throw invalidArgument(`"frame" expected Uint8Array, got ${typeof frame}`);
+  const detected = detectFormat(frame);
+  if (detected.format === WireFormat.M2M_V1) {
+    if (detected.form === "binary") return { version: 1, text: false, binary: frame };
+    return { version: 1, text: true, binary: v1TextToBinary(asciiText(frame), limits) };
+  }
+  if (detected.format === WireFormat.M2M_V2) {
+    if (detected.form === "binary") return { version: 2, text: false, binary: frame };
+    return { version: 2, text: true, binary: v2TextToBinary(asciiText(frame), limits) };
+  }
+  if (detected.format === WireFormat.M2M_UNKNOWN_VERSION)
+    throw new M2MError(WireErrorCode.UNSUPPORTED_VERSION, `cannot ${what} a frame of an unknown M2M version`);
+  throw new M2MError(WireErrorCode.BAD_PREFIX, `cannot ${what}: not an M2M v1 or v2 frame`);
+}
+
+function asciiText(frame: Uint8Array): string {
+  return decodeUtf8(frame);
+}
+
+function toForm(binary: Uint8Array, version: 1 | 2, text: boolean): Uint8Array {
+  if (!text) return binary;
+  return encodeUtf8(version === 1 ? v1BinaryToText(binary) : v2BinaryToText(binary));
+}
+
+function aead(cipher: AeadCipher, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array) {
+  return cipher === AeadCipher.XCHACHA20_POLY1305
+    ? xchacha20poly1305(key, nonce, aad)
+    : chacha20poly1305(key, nonce, aad);
+}
+
+function v2Mode(mode: "hmac" | "aead", cipher: AeadCipher): V2Security {
+  if (mode === "hmac") return V2Security.HMAC_SHA256;
+  return cipher === AeadCipher.XCHACHA20_POLY1305
+    ? V2Security.XCHACHA20_POLY1305
+    : V2Security.CHACHA20_POLY1305;
+}
+
+function nonceFor(options: SealOptions, length: number): Uint8Array {
+  if (options.nonce === undefined) return randomBytes(length);
+  return assertBytes(options.nonce, "nonce", [length]);
+}
+
+/**
+ * Protect an unprotected M2M frame (v1 or v2, binary or text form; the output has the same
+ * version and form). `aead` (default) encrypts the payload with the headers as associated data,
+ * so routers still read them; `hmac` appends an HMAC-SHA256 tag. v1 uses the reference layouts
+ * (no key id, no timestamp). v2 carries the key id, a timestamp and a random nonce in the
+ * authenticated security section; its default cipher is XChaCha20-Poly1305.
+ *
+ * @example
+ * const sealed = sealFrame(compress(json), { id: "k1", key }, { mode: "aead" });
+ * const plainFrame = openFrame(sealed, { require: "aead", keys: [{ id: "k1", key }] });
+ */
+export function sealFrame(frame: Uint8Array, key: FrameKey, options: SealOptions = {}): Uint8Array {
+  const frameKey = assertFrameKey(key);
+  const mode = options.mode ?? "aead";
+  if (mode !== "hmac" && mode !== "aead") throw invalidArgument(`"mode" must be "hmac" or "aead"`);
+  const cipher = options.cipher ?? AeadCipher.XCHACHA20_POLY1305;
+  if (cipher !== AeadCipher.XCHACHA20_POLY1305 && cipher !== AeadCipher.CHACHA20_POLY1305)
+    throw invalidArgument(`"cipher" must be "xchacha20-poly1305" or "chacha20-poly1305"`);
+  const limits = options.limits ?? {};
+  const input = parseInput(frame, limits, "seal");
+  const out =
+    input.version === 1
+      ? sealV1(input.binary, frameKey, mode, options, limits)
+      : sealV2(input.binary, frameKey, v2Mode(mode, cipher), options, limits);
+  return toForm(out, input.version, input.text);
+}
+
+function sealV1(
+  binary: Uint8Array,
+  frameKey: FrameKey,
+  mode: "hmac" | "aead",
+  options: SealOptions,
+  limits: Partial<WireLimits>,
+): Uint8Array {
+  if (options.cipher === AeadCipher.XCHACHA20_POLY1305)
+    throw invalidArgument("v1 frames support only ChaCha20-Poly1305 (the reference layout)");
+  const decoded = decodeV1Frame(binary, limits);
+  if (decoded.security !== V1Security.NONE) throw invalidArgument("the frame is already protected");
+  if (decoded.trailer.length !== 0) throw invalidArgument("the frame has trailing bytes after its payload");
+  if (mode === "hmac") {
+    const out = new Uint8Array(binary.length + HMAC_TAG_BYTES);
+    out.set(binary);
+    out[V1_PREFIX_BYTES + 3] = V1Security.HMAC;
+    out.set(hmacSha256(frameKey.key, out.subarray(V1_PREFIX_BYTES, binary.length)), binary.length);
+    return out;
+  }
+  const header = decoded.header.slice();
+  header[3] = V1Security.AEAD;
+  const plaintext = binary.subarray(V1_PREFIX_BYTES + header.length);
+  const nonce = nonceFor(options, V1_NONCE_BYTES);
+  const sealed = new Uint8Array(V1_NONCE_BYTES + plaintext.length + AEAD_TAG_BYTES);
+  sealed.set(nonce);
+  chacha20poly1305(frameKey.key, nonce, header).encrypt(plaintext, sealed.subarray(V1_NONCE_BYTES));
+  return encodeV1SealedFrame(header, sealed);
+}
+
+function sealV2(
+  binary: Uint8Array,
+  frameKey: FrameKey,
+  mode: V2Security,
+  options: SealOptions,
+  limits: Partial<WireLimits>,
+): Uint8Array {
+  const decoded = decodeV2Frame(binary, limits);
+  if (decoded.security) throw invalidArgument("the frame is already protected");
+  const now = (options.now ?? Date.now)();
+  if (!Number.isSafeInteger(now) || now < 0)
+    throw invalidArgument(`"now()" must return a non-negative integer`);
+  const nonce = nonceFor(options, NONCE_BYTES[mode]);
+  const params = encodeSecurityParams(frameKey.id, now, nonce);
+  // Splice the security section into the original header bytes (no re-encoding of routing).
+  const lengthBytes = varintSize(decoded.originalLength);
+  const pre = decoded.header.subarray(0, decoded.header.length - lengthBytes);
+  const isHmac = mode === V2Security.HMAC_SHA256;
+  const header = new BinaryWriter(pre.length + params.length + 16)
+    .bytes(pre)
+    .uint8(mode)
+    .lengthPrefixed(params)
+    .varint(decoded.originalLength)
+    .finish();
+  let flags = header[3]! | V2Flag.SECURED;
+  // A plaintext checksum must not travel beside ciphertext; the AEAD tag covers integrity.
+  if (!isHmac) flags &= ~V2Flag.CHECKSUM;
+  header[3] = flags;
+  if (isHmac) {
+    const w = new BinaryWriter(header.length + decoded.payload.length + 48)
+      .bytes(header)
+      .lengthPrefixed(decoded.payload);
+    if (decoded.crc32 !== null) w.uint32le(decoded.crc32);
+    const out = w.bytes(new Uint8Array(HMAC_TAG_BYTES)).finish();
+    out.set(
+      hmacSha256(frameKey.key, out.subarray(0, out.length - HMAC_TAG_BYTES)),
+      out.length - HMAC_TAG_BYTES,
+    );
+    return out;
+  }
+  const cipher =
+    mode === V2Security.XCHACHA20_POLY1305 ? AeadCipher.XCHACHA20_POLY1305 : AeadCipher.CHACHA20_POLY1305;
+  const prefix = new BinaryWriter(header.length + 10).bytes(header).varint(decoded.payload.length).finish();
+  const out = new Uint8Array(prefix.length + decoded.payload.length + AEAD_TAG_BYTES);
+  out.set(prefix);
+  aead(cipher, frameKey.key, nonce, header).encrypt(decoded.payload, out.subarray(prefix.length));
+  return out;
+}
+
+/**
+ * Verify (and decrypt) a frame under the receiver's policy and return the unprotected frame,
+ * ready for `@m2m/codec`. Refuses frames weaker than `policy.require` (`CRYPTO_POLICY_REFUSED`),
+ * any authentication failure (`CRYPTO_AUTH_FAILED`, no detail) and replays (`CRYPTO_REPLAY`).
+ * Malformed frames give `WIRE_*` errors. Never throws anything but `M2MError` on bad input.
+ *
+ * @example const plain = openFrame(sealed, { require: "aead", keys: ring, replay: guard });
+ */
+export function openFrame(frame: Uint8Array, policy: ReceivePolicy): Uint8Array {
+  return openFrameDetailed(frame, policy).frame;
+}
+
+/** {@link openFrame}, also returning the version, protection, key id and timestamp. */
+export function openFrameDetailed(frame: Uint8Array, policy: ReceivePolicy): OpenedFrame {
+  checkPolicy(policy);
+  const limits = policy.limits ?? {};
+  const input = parseInput(frame, limits, "open");
+  if (input.version === 1) {
+    if (!(policy.allowV1 ?? policy.replay === undefined)) {
+      throw new M2MError(CryptoErrorCode.POLICY_REFUSED, "v1 frames are not accepted by this receiver");
+    }
+    return openV1(input, policy, limits);
+  }
+  return openV2(input, policy, limits);
+}
+
+function checkPolicy(policy: ReceivePolicy): void {
+  if (typeof policy !== "object" || policy === null)
+    throw invalidArgument(`"policy" expected a ReceivePolicy`);
+  if (RANK[policy.require] === undefined || !Object.hasOwn(RANK, policy.require))
+    throw invalidArgument(`"policy.require" must be "none", "hmac" or "aead"`);
+  if (policy.replay !== undefined && !(policy.replay instanceof ReplayGuard))
+    throw invalidArgument(`"policy.replay" expected a ReplayGuard`);
+}
+
+function refuseWeaker(policy: ReceivePolicy, protection: FrameProtection): void {
+  if (RANK[protection] < RANK[policy.require]) {
+    throw new M2MError(
+      CryptoErrorCode.POLICY_REFUSED,
+      `frame protection "${protection}" is below the required "${policy.require}"`,
+    );
+  }
+  if (policy.replay !== undefined && protection === FrameProtection.NONE) {
+    throw new M2MError(CryptoErrorCode.POLICY_REFUSED, "unprotected frames cannot be checked for replay");
+  }
+}
+
+function idAccepted(policy: ReceivePolicy, id: string): boolean {
+  return policy.acceptKeyIds === undefined || policy.acceptKeyIds.includes(id);
+}
+
+function lookupKey(policy: ReceivePolicy, id: string): FrameKey | undefined {
+  if (!idAccepted(policy, id)) return undefined;
+  const keys = policy.keys;
+  if (keys === undefined) return undefined;
+  if (keys instanceof Keyring) return keys.get(id);
+  return keys.find((k) => k.id === id);
+}
+
+function candidateKeys(policy: ReceivePolicy): FrameKey[] {
+  const keys = policy.keys;
+  if (keys === undefined) return [];
+  const all = keys instanceof Keyring ? keys.all() : [...keys];
+  return all.filter((k) => idAccepted(policy, k.id)).slice(0, MAX_V1_CANDIDATE_KEYS);
+}
+
+function usableKey(k: FrameKey): boolean {
+  return isBytes(k.key) && k.key.length === 32;
+}
+
+function openV1(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits>): OpenedFrame {
+  const binary = input.binary;
+  const decoded = decodeV1Frame(binary, limits);
+  const protection =
+    decoded.security === V1Security.HMAC
+      ? FrameProtection.HMAC
+      : decoded.security === V1Security.AEAD
+        ? FrameProtection.AEAD
+        : FrameProtection.NONE;
+  refuseWeaker(policy, protection);
+  const base = { version: 1, protection, timestamp: null } as const;
+  if (protection === FrameProtection.NONE) {
+    return { ...base, cipher: null, keyId: null, frame: toForm(binary, 1, input.text) };
+  }
+  const keys = candidateKeys(policy).filter(usableKey);
+  if (protection === FrameProtection.HMAC) {
+    if (decoded.trailer.length !== HMAC_TAG_BYTES) throw authFailed();
+    const end = binary.length - HMAC_TAG_BYTES;
+    const covered = binary.subarray(V1_PREFIX_BYTES, end);
+    const tag = binary.subarray(end);
+    for (const k of keys) {
+      if (constantTimeEqual(hmacSha256(k.key, covered), tag)) {
+        const out = binary.slice(0, end);
+        out[V1_PREFIX_BYTES + 3] = V1Security.NONE;
+        return { ...base, cipher: null, keyId: k.id, frame: toForm(out, 1, input.text) };
+      }
+    }
+    throw authFailed();
+  }
+  const sealed = decoded.sealed!;
+  const nonce = sealed.subarray(0, V1_NONCE_BYTES);
+  const ciphertext = sealed.subarray(V1_NONCE_BYTES);
+  for (const k of keys) {
+    let plaintext: Uint8Array;
+    try {
+      plaintext = chacha20poly1305(k.key, nonce, decoded.header).decrypt(ciphertext);
+    } catch {
+      continue;
+    }
+    // Authentic but inconsistent (a broken sender): still refuse with the one generic error.
+    if (plaintext.length < 8) throw authFailed();
+    const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+    if (view.getUint32(0, true) !== plaintext.length - 8) throw authFailed();
+    const header = decoded.header.slice();
+    header[3] = V1Security.NONE;
+    const out = new Uint8Array(V1_PREFIX_BYTES + header.length + plaintext.length);
+    out.set(binary.subarray(0, V1_PREFIX_BYTES));
+    out.set(header, V1_PREFIX_BYTES);
+    out.set(plaintext, V1_PREFIX_BYTES + header.length);
+    return {
+      ...base,
+      cipher: AeadCipher.CHACHA20_POLY1305,
+      keyId: k.id,
+      frame: toForm(out, 1, input.text),
+    };
+  }
+  throw authFailed();
+}
+
+function openV2(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits>): OpenedFrame {
+  const binary = input.binary;
+  const decoded = decodeV2Frame(binary, limits);
+  const security = decoded.security;
+  if (security === null) {
+    refuseWeaker(policy, FrameProtection.NONE);
+    return {
+      version: 2,
+      protection: FrameProtection.NONE,
+      cipher: null,
+      keyId: null,
+      timestamp: null,
+      frame: toForm(binary, 2, input.text),
+    };
+  }
+  const isHmac = security.mode === V2Security.HMAC_SHA256;
+  const protection = isHmac ? FrameProtection.HMAC : FrameProtection.AEAD;
+  refuseWeaker(policy, protection);
+  const params = decodeSecurityParams(security.params, security.mode);
+  if (params === null) throw authFailed();
+  const k = lookupKey(policy, params.keyId);
+  if (k === undefined || !usableKey(k)) throw authFailed();
+
+  // Header without the security section: `pre ‖ mode ‖ varint(len) ‖ params ‖ varint(originalLength)`.
+  const lengthBytes = varintSize(decoded.originalLength);
+  const sectionBytes = 1 + varintSize(security.params.length) + security.params.length;
+  const preEnd = decoded.header.length - lengthBytes - sectionBytes;
+  let cipher: AeadCipher | null = null;
+  let body: Uint8Array;
+  if (isHmac) {
+    const end = binary.length - HMAC_TAG_BYTES;
+    if (!constantTimeEqual(hmacSha256(k.key, binary.subarray(0, end)), decoded.tag)) throw authFailed();
+    body = binary.subarray(decoded.header.length, end);
+  } else {
+    cipher =
+      security.mode === V2Security.XCHACHA20_POLY1305
+        ? AeadCipher.XCHACHA20_POLY1305
+        : AeadCipher.CHACHA20_POLY1305;
+    const sealedBytes = binary.subarray(binary.length - decoded.payload.length - AEAD_TAG_BYTES);
+    let plaintext: Uint8Array;
+    try {
+      plaintext = aead(cipher, k.key, params.nonce, decoded.header).decrypt(sealedBytes);
+    } catch {
+      throw authFailed();
+    }
+    body = new BinaryWriter(plaintext.length + 8).lengthPrefixed(plaintext).finish();
+  }
+  // Only an authentic frame may touch the replay memory.
+  policy.replay?.check(params.keyId, params.timestamp, params.nonce);
+  const out = new Uint8Array(preEnd + lengthBytes + body.length);
+  out.set(decoded.header.subarray(0, preEnd));
+  out[3] = out[3]! & ~V2Flag.SECURED;
+  out.set(decoded.header.subarray(decoded.header.length - lengthBytes), preEnd);
+  out.set(body, preEnd + lengthBytes);
+  return {
+    version: 2,
+    protection,
+    cipher,
+    keyId: params.keyId,
+    timestamp: params.timestamp,
+    frame: toForm(out, 2, input.text),
+  };
+}
