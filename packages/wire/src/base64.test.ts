@@ -1,16 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode } from "../test/error-code.js";
 import { decodeBase64, encodeBase64, isBase64Char } from "./base64.js";
 import { M2MError } from "./errors.js";
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return M2MError.isInstance(e) ? e.code : "NOT_M2M";
-  }
-  return "NO_ERROR";
-};
 
 describe("base64", () => {
   it.each([
@@ -49,7 +41,7 @@ describe("base64", () => {
     ["non-ASCII", "Zm9\u00e9"],
     ["wide char aliasing 'A'", "Zm9\u0141"],
   ])("rejects %s", (_, text) => {
-    expect(codeOf(() => decodeBase64(text))).toBe("WIRE_BAD_BASE64");
+    expect(errorCode(() => decodeBase64(text))).toBe("WIRE_BAD_BASE64");
   });
 
   it("decodes a slice without copying the string", () => {

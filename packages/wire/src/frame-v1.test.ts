@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode } from "../test/error-code.js";
 import { crc32 } from "./crc32.js";
 import { M2MError } from "./errors.js";
 import {
@@ -28,14 +29,6 @@ const plainFrame = (json: string) => {
     payload,
     crc32: crc32(payload),
   });
-};
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return M2MError.isInstance(e) ? e.code : `NOT_M2M ${e}`;
-  }
-  return "NO_ERROR";
 };
 
 describe("v1 frame", () => {
@@ -77,7 +70,7 @@ describe("v1 frame", () => {
       trailer: new Uint8Array(32).fill(7),
     });
     expect(decodeV1Frame(hmac).trailer).toEqual(new Uint8Array(32).fill(7));
-    expect(codeOf(() => decodeV1Frame(hmac.subarray(0, hmac.length - 1)))).toBe("WIRE_TRUNCATED");
+    expect(errorCode(() => decodeV1Frame(hmac.subarray(0, hmac.length - 1)))).toBe("WIRE_TRUNCATED");
     const header = encodeV1Header({
       routing: routingHeaderFrom(HI),
       compressed: false,
@@ -121,7 +114,7 @@ describe("v1 frame", () => {
     ],
     ["text with a newline", () => v1TextToBinary(`${HI_TEXT}\n`), "WIRE_BAD_BASE64"],
   ])("rejects %s", (_, fn, code) => {
-    expect(codeOf(fn)).toBe(code);
+    expect(errorCode(fn)).toBe(code);
   });
 
   it("round-trips any JSON-shaped request (property)", () => {

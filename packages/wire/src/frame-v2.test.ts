@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode } from "../test/error-code.js";
 import { M2MError } from "./errors.js";
 import {
   CodecId,
@@ -16,14 +17,6 @@ import { routingHeaderFrom } from "./routing.js";
 
 const te = new TextEncoder();
 const REQ = '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}';
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return M2MError.isInstance(e) ? e.code : `NOT_M2M ${e}`;
-  }
-  return "NO_ERROR";
-};
 const base = (): V2FrameInput => ({
   schema: 1,
   codec: CodecId.RAW,
@@ -92,7 +85,7 @@ describe("v2 frame", () => {
 
   it("refuses a plaintext checksum beside AEAD, on both sides", () => {
     expect(
-      codeOf(() =>
+      errorCode(() =>
         encodeV2Frame({
           ...base(),
           security: { mode: V2Security.CHACHA20_POLY1305, params: new Uint8Array(12) },
@@ -131,7 +124,7 @@ describe("v2 frame", () => {
       "WIRE_BAD_PREFIX",
     ],
   ])("rejects %s", (_, fn, code) => {
-    expect(codeOf(() => fn(encodeV2Frame(base())))).toBe(code);
+    expect(errorCode(() => fn(encodeV2Frame(base())))).toBe(code);
   });
 
   it("round-trips arbitrary parts (property)", () => {

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { errorCode } from "../test/error-code.js";
 import { checkJsonLimits, parseJsonLimited } from "./json-limits.js";
 
 const limits = { maxJsonDepth: 4, maxArrayLength: 3 };
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return "NO_ERROR";
-};
 
 describe("JSON limits", () => {
   it("accepts JSON within the limits, ignoring brackets inside strings", () => {
@@ -21,14 +14,14 @@ describe("JSON limits", () => {
     expect(parseJsonLimited("[ ]", limits)).toEqual([]);
   });
   it("refuses depth and array length over the limits before parsing", () => {
-    expect(codeOf(() => checkJsonLimits("[[[[[1]]]]]", limits))).toBe("WIRE_LIMIT_EXCEEDED");
-    expect(codeOf(() => checkJsonLimits("[1,2,3,4]", limits))).toBe("WIRE_LIMIT_EXCEEDED");
-    expect(codeOf(() => checkJsonLimits('{"a":1,"b":2,"c":3,"d":4}', limits))).toBe("NO_ERROR");
+    expect(errorCode(() => checkJsonLimits("[[[[[1]]]]]", limits))).toBe("WIRE_LIMIT_EXCEEDED");
+    expect(errorCode(() => checkJsonLimits("[1,2,3,4]", limits))).toBe("WIRE_LIMIT_EXCEEDED");
+    expect(errorCode(() => checkJsonLimits('{"a":1,"b":2,"c":3,"d":4}', limits))).toBe("NO_ERROR");
     expect(
-      codeOf(() => checkJsonLimits("[".repeat(1_000_000), { maxJsonDepth: 64, maxArrayLength: 10 })),
+      errorCode(() => checkJsonLimits("[".repeat(1_000_000), { maxJsonDepth: 64, maxArrayLength: 10 })),
     ).toBe("WIRE_LIMIT_EXCEEDED");
   });
   it("reports syntax errors as WIRE_BAD_JSON", () => {
-    expect(codeOf(() => parseJsonLimited("{", limits))).toBe("WIRE_BAD_JSON");
+    expect(errorCode(() => parseJsonLimited("{", limits))).toBe("WIRE_BAD_JSON");
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode } from "../test/error-code.js";
 import { M2MError } from "./errors.js";
 import {
   decodeVarint32,
@@ -12,14 +13,6 @@ import {
 } from "./varint.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return M2MError.isInstance(e) ? e.code : "NOT_M2M";
-  }
-  return "NO_ERROR";
-};
 
 describe("varint (reference vectors, seed-codec §13.1)", () => {
   it.each([
@@ -74,7 +67,7 @@ describe("varint rejects bad encodings", () => {
     ["u32 overflow in 5th byte", "ffffffff1f", "WIRE_BAD_VARINT"],
     ["six bytes", "808080808001", "WIRE_BAD_VARINT"],
   ])("u32 %s", (_, input, code) => {
-    expect(codeOf(() => decodeVarint32(Buffer.from(input, "hex")))).toBe(code);
+    expect(errorCode(() => decodeVarint32(Buffer.from(input, "hex")))).toBe(code);
   });
 
   it.each([
@@ -83,21 +76,21 @@ describe("varint rejects bad encodings", () => {
     ["overlong", "ff00", "WIRE_BAD_VARINT"],
     ["truncated", "ffff", "WIRE_TRUNCATED"],
   ])("u64 %s", (_, input, code) => {
-    expect(codeOf(() => decodeVarint64(Buffer.from(input, "hex")))).toBe(code);
+    expect(errorCode(() => decodeVarint64(Buffer.from(input, "hex")))).toBe(code);
   });
 
   it("safe varints refuse values above 2^53-1", () => {
-    expect(codeOf(() => decodeVarintSafe(encodeVarint64(2n ** 53n)))).toBe("WIRE_BAD_VARINT");
+    expect(errorCode(() => decodeVarintSafe(encodeVarint64(2n ** 53n)))).toBe("WIRE_BAD_VARINT");
     expect(decodeVarintSafe(encodeVarint64(2n ** 53n - 1n)).value).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it("encoders refuse out-of-range values", () => {
-    expect(codeOf(() => encodeVarint32(-1))).toBe("WIRE_INVALID_ARGUMENT");
-    expect(codeOf(() => encodeVarint32(2 ** 32))).toBe("WIRE_INVALID_ARGUMENT");
-    expect(codeOf(() => encodeVarint32(1.5))).toBe("WIRE_INVALID_ARGUMENT");
-    expect(codeOf(() => encodeVarint64(-1n))).toBe("WIRE_INVALID_ARGUMENT");
-    expect(codeOf(() => encodeVarint64(2n ** 64n))).toBe("WIRE_INVALID_ARGUMENT");
-    expect(codeOf(() => encodeVarintSafe(2 ** 53))).toBe("WIRE_INVALID_ARGUMENT");
+    expect(errorCode(() => encodeVarint32(-1))).toBe("WIRE_INVALID_ARGUMENT");
+    expect(errorCode(() => encodeVarint32(2 ** 32))).toBe("WIRE_INVALID_ARGUMENT");
+    expect(errorCode(() => encodeVarint32(1.5))).toBe("WIRE_INVALID_ARGUMENT");
+    expect(errorCode(() => encodeVarint64(-1n))).toBe("WIRE_INVALID_ARGUMENT");
+    expect(errorCode(() => encodeVarint64(2n ** 64n))).toBe("WIRE_INVALID_ARGUMENT");
+    expect(errorCode(() => encodeVarintSafe(2 ** 53))).toBe("WIRE_INVALID_ARGUMENT");
   });
 });
 

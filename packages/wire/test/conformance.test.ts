@@ -21,21 +21,13 @@ import {
   v1BinaryToText,
   v1TextToBinary,
 } from "../src/index.js";
+import { errorCode } from "./error-code.js";
 
 const dir = join(import.meta.dirname, "../../../spec/vectors");
 const te = new TextEncoder();
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 type Vector = Record<string, unknown> & { kind: string; name?: string };
-
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return M2MError.isInstance(e) ? e.code : `non-M2MError: ${String(e)}`;
-  }
-  return "no error";
-}
 
 const runners: Record<string, (v: Vector) => void> = {
   varint: (v) => {
