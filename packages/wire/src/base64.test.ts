@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { errorCode } from "../test/error-code.js";
 import { decodeBase64, encodeBase64, isBase64Char } from "./base64.js";
-import { M2MError } from "./errors.js";
 
 describe("base64", () => {
   it.each([
