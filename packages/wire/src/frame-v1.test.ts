@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { errorCode } from "../test/error-code.js";
 import { crc32 } from "./crc32.js";
-import { M2MError } from "./errors.js";
 import {
   decodeV1Frame,
   encodeV1Frame,

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { errorCode } from "../test/error-code.js";
-import { M2MError } from "./errors.js";
 import {
   CodecId,
   decodeV2Frame,

@@ -15,7 +15,6 @@ import {
   encodeV1Header,
   encodeV2Frame,
   encodeVarint64,
-  M2MError,
   peekHeader,
   routingHeaderFrom,
   v1BinaryToText,
