@@ -1,0 +1,90 @@
+// Score model: per-category logistic combination of rule evidence.
+// Weights are fitted on the development corpus by `pnpm bench security --fit` (5-fold, folds by
+// source) and pasted here; see docs/bench/security.json for the fit and its held-out numbers.
+
+import type { ScoreModel, ThreatCategory } from "./types.js";
+
+/** The default, fitted score model. */
+export const DEFAULT_MODEL: ScoreModel = Object.freeze({
+  bias: Object.freeze({
+    prompt_injection: -2,
+    jailbreak: -2,
+    data_exfiltration: -2,
+    encoding_attack: -2,
+    malformed: -2,
+  }),
+  weights: Object.freeze({
+    "pi.override_prior": 5,
+    "pi.forget_everything": 4,
+    "pi.override_de": 4,
+    "pi.new_instructions": 3,
+    "pi.from_now_on": 2,
+    "pi.role_switch": 2,
+    "pi.topic_switch": 2,
+    "pi.chat_template_token": 4,
+    "pi.fake_system_line": 2.5,
+    "pi.ai_addressed": 3,
+    "pi.addressed_response": 3,
+    "pi.modify_response": 3,
+    "pi.embed_code": 4,
+    "pi.target_user": 2.5,
+    "pi.destructive_code": 1,
+    "jb.do_anything_now": 5,
+    "jb.mode_switch": 4,
+    "jb.named_mode": 1.5,
+    "jb.no_restrictions": 2,
+    "jb.persona_unrestricted": 3.5,
+    "jb.refusal_suppression": 2,
+    "jb.stay_in_character": 3,
+    "jb.policy_reference": 1.5,
+    "jb.ai_identity": 1,
+    "jb.act_as": 1.5,
+    "jb.vice_list": 1.5,
+    "jb.fiction_frame": 1,
+    "jb.token_threat": 2.5,
+    "jb.dual_response": 1,
+    "ex.prompt_extraction": 4,
+    "ex.repeat_above": 3,
+    "ex.system_prompt_ref": 1.5,
+    "ex.send_data": 4,
+    "ex.markdown_image": 4,
+    "ex.env_access": 2,
+    "ex.credential_file": 2.5,
+    "ex.net_send_code": 1.5,
+    "ex.local_data_code": 1,
+    "enc.decode_and_follow": 4,
+    "enc.bidi_override": 4,
+    "enc.zero_width_in_word": 3,
+    "enc.invisible_text": 2,
+    "enc.unicode_tags": 5,
+    "enc.homoglyph": 4,
+    "enc.encoded_instruction": 5,
+    "enc.leetspeak_instruction": 4,
+    "enc.spaced_instruction": 4,
+    "enc.encoded_blob": 0.5,
+    "mal.nul": 4,
+    "mal.lone_surrogate": 3,
+    "mal.control_chars": 2,
+  }),
+});
+
+/** Logistic function. */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Calibrated score of a set of rule hits in one category. */
+export function categoryScore(model: ScoreModel, category: ThreatCategory, rules: Iterable<string>): number {
+  let z = model.bias[category] ?? -2;
+  let any = false;
+  for (const id of rules) {
+    any = true;
+    z += model.weights[id] ?? 0;
+  }
+  return any ? sigmoid(z) : 0;
+}
+
+/** Score of one rule on its own. */
+export function ruleScore(model: ScoreModel, category: ThreatCategory, rule: string): number {
+  return sigmoid((model.bias[category] ?? -2) + (model.weights[rule] ?? 0));
+}

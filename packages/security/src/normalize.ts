@@ -1,0 +1,257 @@
+// Text normalisation: what a model "sees" after the usual obfuscation tricks are undone.
+// Every step is a single linear pass (regexes without nested unbounded quantifiers).
+
+/** Counters of suspicious characters found while normalising. */
+export interface NormalizeStats {
+  /** Zero-width characters (ZWSP, ZWNJ, ZWJ, WJ, BOM, soft hyphen, …) removed. */
+  zeroWidth: number;
+  /** Zero-width characters that sat between two letters (hiding words from matchers). */
+  zeroWidthInWord: number;
+  /** Bidi embedding/override/isolate/mark controls removed. */
+  bidi: number;
+  /** Of those, explicit overrides (U+202D, U+202E), the "Trojan Source" kind. */
+  bidiOverride: number;
+  /** Unicode tag characters (U+E0000–E007F), an ASCII smuggling channel. */
+  tags: number;
+  /** Words mixing Latin with Cyrillic/Greek look-alikes. */
+  mixedScriptWords: number;
+  /** Characters changed by NFKC (full-width, ligatures, math alphanumerics, …). */
+  nfkcChanged: boolean;
+  /** NUL characters. */
+  nul: number;
+  /** Unpaired UTF-16 surrogates. */
+  loneSurrogates: number;
+  /** Other C0/C1 control characters (not tab, LF, CR). */
+  controls: number;
+}
+
+/** Result of {@link normalizeText}. */
+export interface Normalized {
+  /** Lower-cased, folded text that rules run over. */
+  readonly text: string;
+  /** Same folding but case kept (for decoders: base64 is case-sensitive). */
+  readonly cased: string;
+  /** ASCII text smuggled in Unicode tag characters, if any. */
+  readonly tagText: string;
+  readonly stats: NormalizeStats;
+}
+
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists single code units on purpose (invisible/combining marks, surrogate halves)
+const ZERO_WIDTH = /[\u200B-\u200D\u2060-\u2064\uFEFF\u00AD\u180E\u034F\u115F\u1160\u3164\uFFA0]/g;
+const ZERO_WIDTH_IN_WORD =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists single code units on purpose (invisible/combining marks, surrogate halves)
+  /[\p{L}\p{N}][\u200B-\u200D\u2060-\u2064\uFEFF\u00AD\u180E\u034F]+(?=[\p{L}\p{N}])/gu;
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+const BIDI_OVERRIDE = /[\u202D\u202E]/g;
+const TAGS = /\uDB40[\uDC00-\uDC7F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const CONTROLS = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const NON_ASCII = /[^\u0000-\u007F]/;
+const SPECIAL =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists single code units on purpose (invisible/combining marks, surrogate halves)
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\u3164\uD800-\uDFFF\uFEFF\uFFA0]/;
+
+// Cyrillic and Greek letters that render like Latin ones (lower case after toLowerCase), plus
+// typographic quotes and dashes that NFKC leaves alone.
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: "a",
+  в: "b",
+  е: "e",
+  ё: "e",
+  к: "k",
+  м: "m",
+  н: "h",
+  о: "o",
+  р: "p",
+  с: "c",
+  т: "t",
+  у: "y",
+  х: "x",
+  ѕ: "s",
+  і: "i",
+  ї: "i",
+  ј: "j",
+  һ: "h",
+  ԁ: "d",
+  ԛ: "q",
+  ԝ: "w",
+  ɡ: "g",
+  ӏ: "l",
+  ү: "y",
+  α: "a",
+  β: "b",
+  ε: "e",
+  η: "n",
+  ι: "i",
+  κ: "k",
+  ν: "v",
+  ο: "o",
+  ρ: "p",
+  τ: "t",
+  υ: "u",
+  χ: "x",
+  γ: "y",
+  ς: "c",
+  ϲ: "c",
+  ϳ: "j",
+  μ: "u",
+  ω: "w",
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201B": "'",
+  "\u2032": "'",
+  "\u02BC": "'",
+  "\u201C": '"',
+  "\u201D": '"',
+  "\u201F": '"',
+  "\u2033": '"',
+  "\u2010": "-",
+  "\u2011": "-",
+  "\u2012": "-",
+  "\u2013": "-",
+  "\u2014": "-",
+  "\u2015": "-",
+  "\u2212": "-",
+  "\u00A0": " ",
+  "\u2007": " ",
+  "\u202F": " ",
+  "\u3000": " ",
+};
+const CONFUSABLE_CLASS = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
+const WORD = /[\p{L}\p{M}]{2,}/gu;
+const LATIN = /[a-z]/i;
+const CYRILLIC_GREEK = /[\u0370-\u03FF\u0400-\u052F]/;
+
+function count(text: string, pattern: RegExp): number {
+  pattern.lastIndex = 0;
+  let n = 0;
+  while (pattern.exec(text) !== null) n++;
+  return n;
+}
+
+/**
+ * Normalise one piece of text: record and strip invisible/bidi/tag characters, NFKC, fold
+ * confusable letters and typographic punctuation, lower-case.
+ */
+export function normalizeText(raw: string): Normalized {
+  const stats: NormalizeStats = {
+    zeroWidth: 0,
+    zeroWidthInWord: 0,
+    bidi: 0,
+    bidiOverride: 0,
+    tags: 0,
+    mixedScriptWords: 0,
+    nfkcChanged: false,
+    nul: 0,
+    loneSurrogates: 0,
+    controls: 0,
+  };
+  let text = raw;
+  let tagText = "";
+  if (!NON_ASCII.test(text) && !SPECIAL.test(text)) {
+    // Fast path: plain ASCII without controls needs only lower-casing.
+    return { text: text.toLowerCase(), cased: text, tagText, stats };
+  }
+  if (SPECIAL.test(text)) {
+    stats.nul = count(text, /\u0000/g);
+    stats.controls = count(text, CONTROLS);
+    stats.loneSurrogates = count(text, LONE_SURROGATE);
+    stats.zeroWidth = count(text, ZERO_WIDTH);
+    if (stats.zeroWidth > 0) stats.zeroWidthInWord = count(text, ZERO_WIDTH_IN_WORD);
+    stats.bidi = count(text, BIDI);
+    stats.bidiOverride = count(text, BIDI_OVERRIDE);
+    text = text
+      .replace(ZERO_WIDTH, "")
+      .replace(BIDI, "")
+      .replace(/\u0000/g, " ");
+    if (stats.loneSurrogates > 0) text = text.replace(LONE_SURROGATE, "\uFFFD");
+  }
+  if (text.includes("\uDB40")) {
+    let hidden = "";
+    text = text.replace(TAGS, (pair) => {
+      stats.tags++;
+      const code = pair.charCodeAt(1) - 0xdc00;
+      if (code >= 0x20 && code < 0x7f) hidden += String.fromCharCode(code);
+      return "";
+    });
+    tagText = hidden;
+  }
+  if (NON_ASCII.test(text)) {
+    const nfkc = text.normalize("NFKC");
+    if (nfkc !== text) stats.nfkcChanged = true;
+    text = nfkc;
+    if (CYRILLIC_GREEK.test(text)) {
+      WORD.lastIndex = 0;
+      for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
+        if (LATIN.test(m[0]) && CYRILLIC_GREEK.test(m[0])) stats.mixedScriptWords++;
+      }
+    }
+    const cased = text.replace(CONFUSABLE_CLASS, (c) => CONFUSABLES[c] ?? c);
+    const lower = text.toLowerCase().replace(CONFUSABLE_CLASS, (c) => CONFUSABLES[c] ?? c);
+    return { text: lower, cased, tagText, stats };
+  }
+  return { text: text.toLowerCase(), cased: text, tagText, stats };
+}
+
+const LEET_TOKEN = /[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][a-z])[a-z0-9@$!|]*/g;
+const LEET_MAP: Readonly<Record<string, string>> = {
+  "0": "o",
+  "1": "i",
+  "2": "z",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "6": "g",
+  "7": "t",
+  "8": "b",
+  "9": "g",
+  "@": "a",
+  $: "s",
+  "!": "i",
+  "|": "l",
+};
+const LEET_ANY = /[a-z][0-9@$!|]|[0-9@$!|][a-z]/;
+
+/**
+ * Undo leetspeak inside words that mix letters with digit/symbol substitutes ("1gn0r3" →
+ * "ignore"). Tokens of digits only are left alone. Returns `null` when nothing changed.
+ */
+export function undoLeet(lower: string): string | null {
+  if (!LEET_ANY.test(lower)) return null;
+  let changed = false;
+  const out = lower.replace(LEET_TOKEN, (token) => {
+    // Keep hex-looking ids and common tech tokens (x86, mp3, utf8, h264) from becoming words:
+    // require at least two letters and that substitutes are not all trailing digits.
+    if (/^[a-z]+[0-9]+$/.test(token) || /^[0-9]+[a-z]{1,2}$/.test(token)) return token;
+    let letters = 0;
+    for (let i = 0; i < token.length; i++) {
+      const c = token.charCodeAt(i);
+      if (c >= 97 && c <= 122) letters++;
+    }
+    if (letters < 2) return token;
+    changed = true;
+    let s = "";
+    for (const ch of token) s += LEET_MAP[ch] ?? ch;
+    return s;
+  });
+  return changed ? out : null;
+}
+
+// Runs of single letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"); a wider
+// gap (two or more spaces, or "/" or "|") between runs separates words.
+const SPACED_RUN =
+  /(?:^|(?<=[^a-z]))[a-z](?:[ ._\-*+~][a-z]){3,}(?:(?:\s{2,}|\s*[/|]\s*)[a-z](?:[ ._\-*+~][a-z])+)*(?![a-z])/g;
+
+/** Collapse letter-spaced words. Returns `null` when no spaced run was found. */
+export function undoSpacing(lower: string): string | null {
+  if (!/[a-z][ ._\-*+~][a-z][ ._\-*+~][a-z][ ._\-*+~][a-z]/.test(lower)) return null;
+  let changed = false;
+  const out = lower.replace(SPACED_RUN, (run) => {
+    changed = true;
+    return run
+      .split(/\s{2,}|\s*[/|]\s*/)
+      .map((w) => w.replace(/[ ._\-*+~]/g, ""))
+      .join(" ");
+  });
+  return changed ? out : null;
+}
