@@ -1,0 +1,1049 @@
+import http, {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { estimateTokensFromBytes, M2MError, parseJsonLimited, routingHeaderFrom } from "@m2m/wire";
+import {
+  CLEAN_VERDICT,
+  mergeVerdicts,
+  type PeerCodec,
+  type ProxyScanner,
+  type ScanVerdict,
+} from "./adapters.js";
+import { BodyError, decodeContentEncoding, readBody } from "./body.js";
+import type { ProxyConfig } from "./config.js";
+import { errorBody, PROXY_ERROR_TYPE, ProxyErrorCode, ProxyHttpCode, SECURITY_BLOCK_TYPE } from "./errors.js";
+import { ProxyMetrics } from "./metrics.js";
+import {
+  CONVERSATION_HEADER,
+  conversationKey,
+  DeltaReceivers,
+  DeltaSenders,
+  FRAME_CONTENT_TYPE,
+  FRAME_STREAM_CONTENT_TYPE,
+  FrameRecordReader,
+  frameRecord,
+  ORIGINAL_TYPE_HEADER,
+} from "./peer.js";
+import { SseTextExtractor } from "./sse.js";
+
+/** Route names used in metrics labels and routing decisions. */
+export type RouteName = "chat_completions" | "completions" | "embeddings" | "responses" | "models" | "other";
+
+/** What {@link createProxyServer} needs besides the config. */
+export interface ProxyServerOptions {
+  readonly config: ProxyConfig;
+  /** Scanner used when `config.scan` is on; null = no scanning. */
+  readonly scanner: ProxyScanner | null;
+  /** Codec for peer links (sending with `config.peer`, and receiving framed requests). */
+  readonly codec: PeerCodec | null;
+  /** Where request log lines go when `config.logRequests` is on (default stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/** A running (or ready to run) proxy. */
+export interface ProxyServer {
+  readonly metrics: ProxyMetrics;
+  /** The underlying node:http server (for tests and embedding). */
+  readonly server: http.Server;
+  /** Start listening; resolves to the base URL, e.g. `http://127.0.0.1:8080`. */
+  listen(): Promise<string>;
+  /** Stop accepting, let in-flight requests finish (up to `shutdownGraceMs`), then close everything. */
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "host",
+  "content-length",
+]);
+
+function forwardHeaders(headers: IncomingHttpHeaders, drop?: ReadonlySet<string>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  const connection = headers.connection;
+  const listed =
+    typeof connection === "string"
+      ? connection
+          .toLowerCase()
+          .split(",")
+          .map((s) => s.trim())
+      : [];
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || listed.includes(name) || drop?.has(name)) continue;
+    const value = headers[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function classify(method: string, pathname: string): RouteName {
+  const p = pathname.startsWith("/v1/") ? pathname.slice(3) : pathname;
+  if (method === "POST") {
+    if (p === "/chat/completions") return "chat_completions";
+    if (p === "/completions") return "completions";
+    if (p === "/embeddings") return "embeddings";
+    if (p === "/responses") return "responses";
+  } else if (method === "GET" && (p === "/models" || p.startsWith("/models/"))) return "models";
+  return "other";
+}
+
+const JSON_ROUTES: ReadonlySet<RouteName> = new Set([
+  "chat_completions",
+  "completions",
+  "embeddings",
+  "responses",
+]);
+const SCANNED_ROUTES: ReadonlySet<RouteName> = new Set(["chat_completions", "completions", "responses"]);
+
+interface Target {
+  readonly client: typeof http | typeof https;
+  readonly agent: http.Agent;
+  readonly hostname: string;
+  readonly port: number;
+  readonly basePath: string;
+  /** The upstream base ends in /v1, so a client's /v1 prefix maps onto it. */
+  readonly baseHasV1: boolean;
+  readonly isPeer: boolean;
+}
+
+function makeTarget(raw: string, isPeer: boolean, maxSockets: number): Target {
+  const url = new URL(raw);
+  const secure = url.protocol === "https:";
+  const basePath = url.pathname.replace(/\/+$/, "");
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets,
+    maxFreeSockets: Math.min(maxSockets, 256),
+    scheduling: "lifo" as const,
+  };
+  return {
+    client: secure ? https : http,
+    agent: secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions),
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port ? Number(url.port) : secure ? 443 : 80,
+    basePath,
+    baseHasV1: basePath.endsWith("/v1"),
+    isPeer,
+  };
+}
+
+function upstreamPath(target: Target, path: string): string {
+  // A peer is another M2M proxy: it gets the client's path unchanged under its own base.
+  if (
+    !target.isPeer &&
+    target.baseHasV1 &&
+    (path.startsWith("/v1/") || path.startsWith("/v1?") || path === "/v1")
+  ) {
+    return target.basePath + path.slice(3);
+  }
+  return target.basePath + path;
+}
+
+/** Offset just past the last complete SSE event (blank line, LF or CRLF) in `bytes`, or 0. */
+function eventBoundary(bytes: Buffer): number {
+  const lf = bytes.lastIndexOf("\n\n");
+  const crlf = bytes.lastIndexOf("\n\r\n");
+  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 3);
+}
+
+class UpstreamTimeout extends Error {}
+class ConnectTimeout extends Error {}
+
+/** Threat categories for the x-m2m-threats header: `category;score=0.93`. */
+function threatHeader(v: ScanVerdict): string {
+  return v.categories.join(",") + (v.categories.length > 0 ? `;score=${v.score.toFixed(2)}` : "");
+}
+
+/** Reduce a Responses / legacy completions body to the chat shape the scanner reads. */
+function toChatShape(route: RouteName, body: unknown): unknown {
+  if (route === "chat_completions" || typeof body !== "object" || body === null) return body;
+  const o = body as Record<string, unknown>;
+  if (route === "completions") {
+    const prompt = Array.isArray(o.prompt)
+      ? o.prompt.filter((p) => typeof p === "string").join("\n")
+      : o.prompt;
+    return {
+      model: o.model,
+      messages: [{ role: "user", content: typeof prompt === "string" ? prompt : "" }],
+    };
+  }
+  // Responses API: `instructions` (operator) + `input` (string or items; function_call_output = tool data).
+  const messages: unknown[] = [];
+  if (typeof o.instructions === "string") messages.push({ role: "system", content: o.instructions });
+  if (typeof o.input === "string") messages.push({ role: "user", content: o.input });
+  else if (Array.isArray(o.input)) {
+    for (const item of o.input) {
+      if (typeof item !== "object" || item === null) continue;
+      const it = item as Record<string, unknown>;
+      if (it.type === "function_call_output")
+        messages.push({
+          role: "tool",
+          content: typeof it.output === "string" ? it.output : JSON.stringify(it.output ?? ""),
+        });
+      else if (typeof it.role === "string") {
+        const content = Array.isArray(it.content)
+          ? it.content
+              .map((c) =>
+                typeof c === "object" && c !== null && typeof (c as { text?: unknown }).text === "string"
+                  ? (c as { text: string }).text
+                  : "",
+              )
+              .join("\n")
+          : it.content;
+        messages.push({ role: it.role, content: typeof content === "string" ? content : "" });
+      }
+    }
+  }
+  return { model: o.model, messages };
+}
+
+/** Chat-shaped view of a Responses API or legacy completions response, for the response scanner. */
+function toChatResponseShape(route: RouteName, body: unknown): unknown {
+  if (route === "chat_completions" || typeof body !== "object" || body === null) return body;
+  const o = body as Record<string, unknown>;
+  if (route === "completions" && Array.isArray(o.choices)) {
+    return {
+      choices: o.choices.map((c) => ({
+        message: { role: "assistant", content: (c as { text?: unknown })?.text ?? "" },
+      })),
+    };
+  }
+  if (route === "responses" && Array.isArray(o.output)) {
+    const parts: string[] = [];
+    for (const item of o.output) {
+      const it = item as Record<string, unknown> | null;
+      if (!it) continue;
+      if (typeof it.arguments === "string") parts.push(it.arguments);
+      if (Array.isArray(it.content))
+        for (const c of it.content)
+          if (typeof (c as { text?: unknown })?.text === "string") parts.push((c as { text: string }).text);
+    }
+    return { choices: [{ message: { role: "assistant", content: parts.join("\n") } }] };
+  }
+  return body;
+}
+
+/**
+ * Build the proxy. It routes OpenAI-compatible requests to `config.upstream` (or, with
+ * `config.peer`, as M2M frames to another M2M proxy), scans them with `scanner`, relays SSE chunk
+ * by chunk, and serves `GET /healthz` and `GET /metrics`.
+ *
+ * @example
+ * const proxy = createProxyServer({ config, scanner: securityScanner(), codec: codecPeerCodec() });
+ * const url = await proxy.listen(); // http://127.0.0.1:8080
+ */
+export function createProxyServer(options: ProxyServerOptions): ProxyServer {
+  const { config } = options;
+  const scanner = config.scan ? options.scanner : null;
+  const codec = options.codec;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const metrics = new ProxyMetrics();
+  const upstream = makeTarget(config.upstream, false, config.upstreamMaxSockets);
+  const peer = config.peer !== null ? makeTarget(config.peer, true, config.upstreamMaxSockets) : null;
+  if (peer && !codec) throw new M2MError(ProxyErrorCode.BAD_CONFIG, "--peer needs a codec");
+  const senders = peer && codec?.createDeltaEncoder ? new DeltaSenders(codec) : null;
+  const receivers = codec?.createDeltaDecoder ? new DeltaReceivers(codec, config.maxDecodedBytes) : null;
+  const block = config.policy === "block";
+  let closing = false;
+  const started = Date.now();
+
+  const server = http.createServer(
+    {
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs || config.headersTimeoutMs),
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // Node checks header/request timeouts on this interval (30 s by default): make it match our limits.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+      noDelay: true,
+    },
+    (req, res) => {
+      handle(req, res).catch((error) => {
+        // Every expected failure is answered inside handle(); this is the last line of defence.
+        if (!res.headersSent) sendError(res, "other", 500, "internal_error", "internal proxy error");
+        else res.destroy(error instanceof Error ? error : undefined);
+      });
+    },
+  );
+
+  function finishMetrics(res: ServerResponse, route: RouteName, status: number): void {
+    metrics.request(route, status);
+    void res;
+  }
+
+  function sendJson(
+    res: ServerResponse,
+    route: RouteName,
+    status: number,
+    body: string | Buffer,
+    headers: OutgoingHttpHeaders = {},
+  ): void {
+    const bytes = typeof body === "string" ? Buffer.from(body) : body;
+    if (closing) headers.connection = "close";
+    res.writeHead(status, { "content-type": "application/json", "content-length": bytes.length, ...headers });
+    res.end(bytes);
+    metrics.clientBytesOut += bytes.length;
+    finishMetrics(res, route, status);
+  }
+
+  function sendError(
+    res: ServerResponse,
+    route: RouteName,
+    status: number,
+    code: string,
+    message: string,
+    headers: OutgoingHttpHeaders = {},
+  ): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendJson(res, route, status, errorBody(message, PROXY_ERROR_TYPE, code), headers);
+  }
+
+  function recordVerdict(v: ScanVerdict, direction: "request" | "response", blocked: boolean): void {
+    for (const c of v.categories) {
+      if (blocked) metrics.block(c, direction);
+      else metrics.flag(c, direction);
+    }
+  }
+
+  function blockBody(v: ScanVerdict, direction: "request" | "response"): string {
+    const what = direction === "request" ? "request" : "upstream response";
+    return errorBody(
+      `The ${what} was blocked by the M2M security policy (${v.categories.join(", ") || "threat"}).`,
+      SECURITY_BLOCK_TYPE,
+      v.categories[0] ?? "blocked",
+      {
+        m2m: { direction, categories: v.categories, score: +v.score.toFixed(3) },
+      },
+    );
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const rawUrl = req.url ?? "/";
+    const q = rawUrl.indexOf("?");
+    const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    if (method === "GET" && pathname === "/healthz") {
+      const status = closing ? 503 : 200;
+      sendJson(
+        res,
+        "other",
+        status,
+        JSON.stringify({
+          status: closing ? "shutting_down" : "ok",
+          uptimeSeconds: Math.round((Date.now() - started) / 1000),
+          peer: peer !== null,
+          scanning: scanner !== null,
+          policy: config.policy,
+        }),
+      );
+      return;
+    }
+    if (method === "GET" && pathname === "/metrics") {
+      const text = metrics.render();
+      res.writeHead(200, {
+        "content-type": "text/plain; version=0.0.4; charset=utf-8",
+        "content-length": Buffer.byteLength(text),
+      });
+      res.end(text);
+      return;
+    }
+    const route = classify(method, pathname);
+    const t0 = performance.now();
+    metrics.inFlight++;
+    let finished = false;
+    res.once("close", () => {
+      metrics.inFlight--;
+      if (!res.writableFinished && !finished) metrics.clientAborts++;
+      if (config.logRequests)
+        log(`${method} ${pathname} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`);
+      maybeFinishShutdown();
+    });
+    res.once("finish", () => {
+      finished = true;
+    });
+    if (closing) {
+      sendError(res, route, 503, ProxyHttpCode.SHUTTING_DOWN, "the proxy is shutting down");
+      return;
+    }
+    if (JSON_ROUTES.has(route) || isFramed(req)) await handleJson(req, res, route, rawUrl);
+    else passThrough(req, res, route, rawUrl);
+  }
+
+  function isFramed(req: IncomingMessage): boolean {
+    const ct = req.headers["content-type"];
+    return typeof ct === "string" && ct.startsWith(FRAME_CONTENT_TYPE);
+  }
+
+  function wantsFrames(req: IncomingMessage): boolean {
+    const accept = req.headers.accept;
+    return typeof accept === "string" && accept.includes(FRAME_CONTENT_TYPE);
+  }
+
+  /** Non-JSON routes: stream the body straight through (bounded), stream the answer straight back. */
+  function passThrough(req: IncomingMessage, res: ServerResponse, route: RouteName, rawUrl: string): void {
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > config.maxBodyBytes) {
+      sendError(
+        res,
+        route,
+        413,
+        ProxyHttpCode.BODY_TOO_LARGE,
+        `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
+        { connection: "close" },
+      );
+      req.resume();
+      return;
+    }
+    const target = peer ?? upstream;
+    const headers = forwardHeaders(req.headers);
+    if (declared !== undefined) headers["content-length"] = declared;
+    if (config.apiKey !== null && headers.authorization === undefined)
+      headers.authorization = `Bearer ${config.apiKey}`;
+    const upReq = sendUpstream(target, req.method ?? "GET", rawUrl, headers, res, route, (upRes) =>
+      relayPlain(upRes, res, route, {}),
+    );
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      metrics.clientBytesIn += chunk.length;
+      if (size > config.maxBodyBytes) {
+        upReq.destroy();
+        req.unpipe(upReq);
+        sendError(
+          res,
+          route,
+          413,
+          ProxyHttpCode.BODY_TOO_LARGE,
+          `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
+          { connection: "close" },
+        );
+        return;
+      }
+      metrics.upstreamBytesOut += chunk.length;
+    });
+    req.pipe(upReq);
+  }
+
+  async function handleJson(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteName,
+    rawUrl: string,
+  ): Promise<void> {
+    let raw: Buffer;
+    let plain: Buffer;
+    const framedIn = isFramed(req);
+    const conversation = framedIn ? req.headers[CONVERSATION_HEADER] : undefined;
+    try {
+      raw = await readBody(req, config.maxBodyBytes);
+      metrics.clientBytesIn += raw.length;
+      if (framedIn) {
+        if (!codec)
+          throw new BodyError(415, ProxyHttpCode.UNSUPPORTED_ENCODING, "this proxy has no M2M codec");
+        plain = Buffer.from(
+          typeof conversation === "string" && receivers
+            ? receivers.decode(conversation, raw)
+            : codec.decode(raw, config.maxDecodedBytes),
+        );
+        if (plain.length > config.maxDecodedBytes)
+          throw new BodyError(413, ProxyHttpCode.BODY_TOO_LARGE, "decoded frame exceeds the limit");
+        metrics.peerWireBytes += raw.length;
+        metrics.peerPlainBytes += plain.length;
+      } else {
+        plain = await decodeContentEncoding(raw, req.headers["content-encoding"], config.maxDecodedBytes);
+      }
+    } catch (error) {
+      if (error instanceof BodyError) {
+        if (error.code === "client_aborted") return;
+        sendError(
+          res,
+          route,
+          error.status,
+          error.code,
+          error.message,
+          error.status === 413 ? { connection: "close" } : {},
+        );
+        if (error.status === 413) req.resume();
+        return;
+      }
+      if (M2MError.isInstance(error)) {
+        const missing = error.code === "CODEC_DELTA_BASE_MISSING";
+        const tooBig = error.code.endsWith("LIMIT_EXCEEDED");
+        sendError(
+          res,
+          route,
+          missing ? 409 : tooBig ? 413 : 400,
+          missing
+            ? ProxyHttpCode.DELTA_BASE_MISSING
+            : tooBig
+              ? ProxyHttpCode.BODY_TOO_LARGE
+              : ProxyHttpCode.BAD_FRAME,
+          missing ? "delta base missing; resend a full frame" : `bad M2M frame (${error.code})`,
+        );
+        return;
+      }
+      throw error;
+    }
+    // The peer route name is in the path; a framed request to an unknown path is still JSON.
+    let body: unknown;
+    try {
+      body = parseJsonLimited(plain.toString("utf8"), { maxJsonDepth: 128, maxArrayLength: 1_000_000 });
+    } catch {
+      sendError(res, route, 400, ProxyHttpCode.INVALID_JSON, "request body is not valid JSON");
+      return;
+    }
+    let verdict = CLEAN_VERDICT;
+    if (scanner && SCANNED_ROUTES.has(route)) {
+      verdict = scanner.scanRequest(toChatShape(route, body));
+      if (verdict.action === "block" && block) {
+        recordVerdict(verdict, "request", true);
+        sendJson(res, route, 400, blockBody(verdict, "request"), { "x-m2m-threats": threatHeader(verdict) });
+        return;
+      }
+      if (verdict.categories.length > 0) recordVerdict(verdict, "request", false);
+    }
+    const routingHeaders: OutgoingHttpHeaders = {};
+    if (route === "chat_completions" || route === "responses") {
+      const r = routingHeaderFrom(route === "responses" ? toChatShape(route, body) : body);
+      if (r.kind === "request") {
+        routingHeaders["x-m2m-model"] = r.model;
+        routingHeaders["x-m2m-messages"] = String(r.messageCount);
+        routingHeaders["x-m2m-tokens"] = String(estimateTokensFromBytes(r.contentBytes));
+        routingHeaders["x-m2m-cost-estimate"] = r.costEstimate.toFixed(6);
+      }
+      if ((body as { stream?: unknown }).stream === true) routingHeaders["x-m2m-stream"] = "1";
+    } else if (typeof (body as { model?: unknown })?.model === "string") {
+      routingHeaders["x-m2m-model"] = (body as { model: string }).model;
+    }
+
+    const headers = forwardHeaders(
+      req.headers,
+      new Set(["content-encoding", "accept-encoding", CONVERSATION_HEADER, "accept"]),
+    );
+    for (const name in routingHeaders) headers[name] = routingHeaders[name];
+    if (config.apiKey !== null && headers.authorization === undefined)
+      headers.authorization = `Bearer ${config.apiKey}`;
+    // Scanning needs plain bodies back; loopback and LAN hops gain nothing from gzip anyway.
+    headers["accept-encoding"] = "identity";
+    const replyFramed = framedIn && wantsFrames(req);
+    const ctx: JsonCtx = { route, verdict, routingHeaders, replyFramed, body };
+    if (peer && codec) {
+      sendToPeer(req, res, ctx, rawUrl, headers, plain, false);
+      return;
+    }
+    headers["content-type"] = "application/json";
+    headers.accept = req.headers.accept ?? "application/json";
+    headers["content-length"] = plain.length;
+    metrics.upstreamBytesOut += plain.length;
+    const upReq = sendUpstream(upstream, req.method ?? "POST", rawUrl, headers, res, route, (upRes) =>
+      onJsonResponse(upRes, res, ctx),
+    );
+    upReq.end(plain);
+  }
+
+  interface JsonCtx {
+    readonly route: RouteName;
+    readonly verdict: ScanVerdict;
+    readonly routingHeaders: OutgoingHttpHeaders;
+    /** This request came from a peer proxy that wants M2M frames back. */
+    readonly replyFramed: boolean;
+    readonly body: unknown;
+  }
+
+  function sendToPeer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: JsonCtx,
+    rawUrl: string,
+    base: OutgoingHttpHeaders,
+    plain: Buffer,
+    retry: boolean,
+  ): void {
+    const headers = { ...base };
+    const auth = typeof req.headers.authorization === "string" ? req.headers.authorization : "";
+    const conversation = senders ? conversationKey(auth, ctx.body) : null;
+    const frame =
+      conversation !== null && senders ? senders.encode(conversation, plain, retry) : codec!.encode(plain);
+    if (conversation !== null) headers[CONVERSATION_HEADER] = conversation;
+    headers["content-type"] = FRAME_CONTENT_TYPE;
+    headers.accept = `${FRAME_CONTENT_TYPE}, ${FRAME_STREAM_CONTENT_TYPE}, application/json;q=0.5`;
+    headers["content-length"] = frame.length;
+    metrics.upstreamBytesOut += frame.length;
+    metrics.peerWireBytes += frame.length;
+    metrics.peerPlainBytes += plain.length;
+    const upReq = sendUpstream(peer!, req.method ?? "POST", rawUrl, headers, res, ctx.route, (upRes) => {
+      if (upRes.statusCode === 409 && !retry && conversation !== null) {
+        // The far proxy lost (or never had) our delta base: resend this request as a fresh start.
+        upRes.resume();
+        metrics.deltaFallbacks++;
+        sendToPeer(req, res, ctx, rawUrl, base, plain, true);
+        return;
+      }
+      onJsonResponse(upRes, res, ctx);
+    });
+    upReq.end(frame);
+  }
+
+  /**
+   * Send a request to `target`; `onResponse` gets the response. Failures before a response become
+   * OpenAI-shaped 502/504 answers; a client that goes away destroys the upstream request.
+   */
+  function sendUpstream(
+    target: Target,
+    method: string,
+    rawUrl: string,
+    headers: OutgoingHttpHeaders,
+    res: ServerResponse,
+    route: RouteName,
+    onResponse: (upRes: IncomingMessage) => void,
+  ): http.ClientRequest {
+    const sentAt = performance.now();
+    const upReq = target.client.request({
+      method,
+      hostname: target.hostname,
+      port: target.port,
+      path: upstreamPath(target, rawUrl),
+      headers,
+      agent: target.agent,
+    });
+    let connectTimer: NodeJS.Timeout | undefined;
+    upReq.on("socket", (socket) => {
+      if ((socket as { connecting?: boolean }).connecting) {
+        connectTimer = setTimeout(
+          () => upReq.destroy(new ConnectTimeout("connect timeout")),
+          config.connectTimeoutMs,
+        );
+        socket.once("connect", () => clearTimeout(connectTimer));
+      }
+    });
+    upReq.setTimeout(config.upstreamTimeoutMs, () => upReq.destroy(new UpstreamTimeout("upstream timeout")));
+    const onClientClose = () => {
+      if (!res.writableFinished) upReq.destroy();
+    };
+    res.once("close", onClientClose);
+    upReq.on("response", (upRes) => {
+      clearTimeout(connectTimer);
+      metrics.observeUpstream(route, (performance.now() - sentAt) / 1000);
+      upRes.on("error", () => {
+        // A reset mid-body: the client's response cannot be completed honestly.
+        metrics.upstreamError("reset");
+        res.destroy();
+      });
+      onResponse(upRes);
+    });
+    upReq.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(connectTimer);
+      if (res.destroyed || (res.writableEnded && res.headersSent)) return;
+      if (error instanceof UpstreamTimeout) {
+        metrics.upstreamError("timeout");
+        if (!res.headersSent)
+          sendError(
+            res,
+            route,
+            504,
+            ProxyHttpCode.UPSTREAM_TIMEOUT,
+            `upstream did not answer within ${config.upstreamTimeoutMs} ms`,
+          );
+        else endStreamWithError(res, route, "upstream went silent", ProxyHttpCode.UPSTREAM_TIMEOUT);
+        return;
+      }
+      const kind =
+        error instanceof ConnectTimeout
+          ? "connect_timeout"
+          : error.code === "ECONNREFUSED"
+            ? "connect_refused"
+            : error.code === "ECONNRESET"
+              ? "reset"
+              : "other";
+      metrics.upstreamError(kind);
+      const why =
+        error instanceof ConnectTimeout
+          ? `could not connect within ${config.connectTimeoutMs} ms`
+          : (error.code ?? "connection failed");
+      if (!res.headersSent)
+        sendError(res, route, 502, ProxyHttpCode.UPSTREAM_UNAVAILABLE, `upstream unavailable: ${why}`);
+      else res.destroy();
+    });
+    return upReq;
+  }
+
+  function endStreamWithError(res: ServerResponse, route: RouteName, message: string, code: string): void {
+    const event = `data: ${errorBody(message, PROXY_ERROR_TYPE, code)}\n\n`;
+    res.end(event);
+    metrics.clientBytesOut += Buffer.byteLength(event);
+    finishMetrics(res, route, res.statusCode);
+  }
+
+  function responseHeaders(
+    upRes: IncomingMessage,
+    extra: OutgoingHttpHeaders,
+    drop?: ReadonlySet<string>,
+  ): OutgoingHttpHeaders {
+    const headers = forwardHeaders(upRes.headers, drop);
+    for (const name in extra) headers[name] = extra[name];
+    if (closing) headers.connection = "close";
+    return headers;
+  }
+
+  /** Plain relay: status, headers and body as they come. */
+  function relayPlain(
+    upRes: IncomingMessage,
+    res: ServerResponse,
+    route: RouteName,
+    extra: OutgoingHttpHeaders,
+  ): void {
+    const headers = responseHeaders(upRes, extra);
+    if (upRes.headers["content-length"] !== undefined)
+      headers["content-length"] = upRes.headers["content-length"];
+    res.writeHead(upRes.statusCode ?? 502, headers);
+    upRes.on("data", (chunk: Buffer) => {
+      metrics.upstreamBytesIn += chunk.length;
+      metrics.clientBytesOut += chunk.length;
+    });
+    upRes.on("end", () => finishMetrics(res, route, upRes.statusCode ?? 502));
+    upRes.pipe(res);
+  }
+
+  function clientHeaders(ctx: JsonCtx, verdict: ScanVerdict): OutgoingHttpHeaders {
+    const extra: OutgoingHttpHeaders = { ...ctx.routingHeaders };
+    if (verdict.categories.length > 0) extra["x-m2m-threats"] = threatHeader(verdict);
+    return extra;
+  }
+
+  function onJsonResponse(upRes: IncomingMessage, res: ServerResponse, ctx: JsonCtx): void {
+    const ct = upRes.headers["content-type"] ?? "";
+    const status = upRes.statusCode ?? 502;
+    if (ct.startsWith(FRAME_STREAM_CONTENT_TYPE)) {
+      const reader = new FrameRecordReader(config.maxDecodedBytes + 1024);
+      relayStream(
+        upRes,
+        res,
+        ctx,
+        (chunk) => {
+          metrics.peerWireBytes += chunk.length;
+          const out: Buffer[] = [];
+          for (const frame of reader.push(chunk)) {
+            const plain = Buffer.from(codec!.decode(frame, config.maxDecodedBytes));
+            metrics.peerPlainBytes += plain.length;
+            out.push(plain);
+          }
+          return out;
+        },
+        upRes.headers[ORIGINAL_TYPE_HEADER],
+      );
+      return;
+    }
+    if (ct.startsWith(FRAME_CONTENT_TYPE) || ct.includes("text/event-stream") === false) {
+      const framed = ct.startsWith(FRAME_CONTENT_TYPE);
+      if (!framed && !ctx.replyFramed && !(scanner && SCANNED_ROUTES.has(ctx.route) && status < 300)) {
+        relayPlain(upRes, res, ctx.route, clientHeaders(ctx, ctx.verdict));
+        return;
+      }
+      bufferResponse(upRes, res, ctx.route, (buffered) => {
+        let plain = buffered;
+        let contentType: string = ct;
+        if (framed) {
+          try {
+            plain = Buffer.from(codec!.decode(buffered, config.maxResponseBytes));
+          } catch {
+            metrics.upstreamError("bad_frame");
+            sendError(res, ctx.route, 502, ProxyHttpCode.BAD_FRAME, "peer answered with a bad M2M frame");
+            return;
+          }
+          metrics.peerWireBytes += buffered.length;
+          metrics.peerPlainBytes += plain.length;
+          contentType = String(upRes.headers[ORIGINAL_TYPE_HEADER] ?? "application/json");
+        }
+        answerBuffered(upRes, res, ctx, status, contentType, plain);
+      });
+      return;
+    }
+    relayStream(upRes, res, ctx, null, undefined);
+  }
+
+  function bufferResponse(
+    upRes: IncomingMessage,
+    res: ServerResponse,
+    route: RouteName,
+    done: (body: Buffer) => void,
+  ): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    upRes.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      metrics.upstreamBytesIn += chunk.length;
+      if (size > config.maxResponseBytes) {
+        failed = true;
+        upRes.destroy();
+        metrics.upstreamError("response_too_large");
+        sendError(
+          res,
+          route,
+          502,
+          ProxyHttpCode.BODY_TOO_LARGE,
+          `upstream response exceeds ${config.maxResponseBytes} bytes`,
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    upRes.on("end", () => {
+      if (!failed) done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+  }
+
+  function answerBuffered(
+    upRes: IncomingMessage,
+    res: ServerResponse,
+    ctx: JsonCtx,
+    status: number,
+    contentType: string,
+    plain: Buffer,
+  ): void {
+    let verdict = ctx.verdict;
+    const extra = clientHeaders(ctx, verdict);
+    if (status < 300 && contentType.includes("json")) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(plain.toString("utf8"));
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== undefined) {
+        if (scanner && SCANNED_ROUTES.has(ctx.route)) {
+          const rv = scanner.scanResponse(toChatResponseShape(ctx.route, parsed));
+          if (rv.action === "block" && block) {
+            recordVerdict(rv, "response", true);
+            sendJson(res, ctx.route, 400, blockBody(rv, "response"), {
+              ...ctx.routingHeaders,
+              "x-m2m-threats": threatHeader(mergeVerdicts(verdict, rv)),
+            });
+            return;
+          }
+          if (rv.categories.length > 0) recordVerdict(rv, "response", false);
+          verdict = mergeVerdicts(verdict, rv);
+          if (verdict.categories.length > 0) extra["x-m2m-threats"] = threatHeader(verdict);
+        }
+        if (ctx.route === "chat_completions") {
+          const r = routingHeaderFrom(parsed);
+          if (r.kind === "response") {
+            extra["x-m2m-prompt-tokens"] = String(r.promptTokens);
+            extra["x-m2m-completion-tokens"] = String(r.completionTokens);
+          }
+        }
+      }
+    }
+    const headers = responseHeaders(
+      upRes,
+      extra,
+      new Set(["content-type", "content-encoding", ORIGINAL_TYPE_HEADER]),
+    );
+    let out = plain;
+    if (ctx.replyFramed && codec) {
+      out = Buffer.from(codec.encode(plain));
+      metrics.peerWireBytes += out.length;
+      metrics.peerPlainBytes += plain.length;
+      headers["content-type"] = FRAME_CONTENT_TYPE;
+      headers[ORIGINAL_TYPE_HEADER] = contentType;
+    } else {
+      headers["content-type"] = contentType || "application/json";
+    }
+    headers["content-length"] = out.length;
+    res.writeHead(status, headers);
+    res.end(out);
+    metrics.clientBytesOut += out.length;
+    finishMetrics(res, ctx.route, status);
+  }
+
+  /**
+   * Relay an SSE stream chunk by chunk. Each chunk is scanned before it is written, so under the
+   * block policy the chunk that completed a threat never reaches the client: the stream ends with
+   * an error event instead.
+   */
+  function relayStream(
+    upRes: IncomingMessage,
+    res: ServerResponse,
+    ctx: JsonCtx,
+    transform: ((chunk: Buffer) => Buffer[]) | null,
+    originalType: string | string[] | undefined,
+  ): void {
+    const status = upRes.statusCode ?? 502;
+    const extra = clientHeaders(ctx, ctx.verdict);
+    const headers = responseHeaders(upRes, extra, new Set(["content-type", ORIGINAL_TYPE_HEADER]));
+    headers["content-type"] = ctx.replyFramed
+      ? FRAME_STREAM_CONTENT_TYPE
+      : typeof originalType === "string"
+        ? originalType
+        : (upRes.headers["content-type"] ?? "text/event-stream");
+    if (ctx.replyFramed) headers[ORIGINAL_TYPE_HEADER] = upRes.headers["content-type"] ?? "text/event-stream";
+    headers["cache-control"] = "no-cache";
+    headers["x-accel-buffering"] = "no";
+    res.writeHead(status, headers);
+    res.flushHeaders();
+    const scanning = scanner !== null && SCANNED_ROUTES.has(ctx.route) && status < 300;
+    const extractor = scanning ? new SseTextExtractor() : null;
+    const streamScanner = scanning ? scanner!.createStreamScanner() : null;
+    let stopped = false;
+    const aligned = scanning && block;
+    let held: Buffer = Buffer.alloc(0);
+    const flagged = new Set<string>();
+    const write = (plain: Buffer): boolean => {
+      let out = plain;
+      if (ctx.replyFramed && codec) {
+        const frame = codec.encode(plain);
+        out = frameRecord(frame);
+        metrics.peerWireBytes += out.length;
+        metrics.peerPlainBytes += plain.length;
+      }
+      metrics.clientBytesOut += out.length;
+      return res.write(out);
+    };
+    const stopWith = (v: ScanVerdict) => {
+      stopped = true;
+      recordVerdict(v, "response", true);
+      upRes.destroy();
+      const event = Buffer.from(`data: ${blockBody(v, "response")}\n\n`);
+      write(event);
+      res.end();
+      finishMetrics(res, ctx.route, status);
+    };
+    const inspect = (v: ScanVerdict | null): boolean => {
+      if (v === null) return false;
+      if (v.action === "block" && block) {
+        stopWith(v);
+        return true;
+      }
+      for (const c of v.categories) if (!flagged.has(c)) flagged.add(c);
+      return false;
+    };
+    upRes.on("data", (chunk: Buffer) => {
+      if (stopped) return;
+      metrics.upstreamBytesIn += chunk.length;
+      let pieces: Buffer[];
+      try {
+        pieces = transform ? transform(chunk) : [chunk];
+      } catch {
+        stopped = true;
+        metrics.upstreamError("bad_frame");
+        upRes.destroy();
+        endStreamWithError(res, ctx.route, "peer sent a bad M2M frame", ProxyHttpCode.BAD_FRAME);
+        return;
+      }
+      for (let piece of pieces) {
+        if (aligned) {
+          // Under the block policy, relay whole events only, so an error event can replace the
+          // event that completed a threat instead of landing in the middle of it.
+          const combined = held.length === 0 ? piece : Buffer.concat([held, piece]);
+          const cut = eventBoundary(combined);
+          held = combined.subarray(cut);
+          piece = combined.subarray(0, cut);
+          if (piece.length === 0) continue;
+        }
+        if (extractor && streamScanner) {
+          const text = extractor.push(piece);
+          if (text !== "" && inspect(streamScanner.push(text))) return;
+        }
+        if (!write(piece)) {
+          upRes.pause();
+          res.once("drain", () => upRes.resume());
+        }
+      }
+    });
+    upRes.on("end", () => {
+      if (stopped) return;
+      if (held.length > 0) {
+        const rest = held;
+        held = Buffer.alloc(0);
+        if (extractor && streamScanner) {
+          const text = extractor.push(rest);
+          if (text !== "" && inspect(streamScanner.push(text))) return;
+        }
+        write(rest);
+      }
+      if (extractor && streamScanner) {
+        const text = extractor.end();
+        if (text !== "" && inspect(streamScanner.push(text))) return;
+        const final = streamScanner.end();
+        if (inspect(final)) return;
+        for (const c of final.categories) flagged.add(c);
+        for (const c of flagged) metrics.flag(c, "response");
+      }
+      res.end();
+      finishMetrics(res, ctx.route, status);
+    });
+  }
+
+  let shutdownResolve: (() => void) | null = null;
+  function maybeFinishShutdown(): void {
+    if (closing && metrics.inFlight === 0 && shutdownResolve) {
+      server.closeAllConnections();
+      shutdownResolve();
+      shutdownResolve = null;
+    }
+  }
+
+  return {
+    metrics,
+    server,
+    listen(): Promise<string> {
+      return new Promise((resolve, reject) => {
+        server.once("error", (error) =>
+          reject(
+            new M2MError(
+              ProxyErrorCode.LISTEN_FAILED,
+              `cannot listen on ${config.host}:${config.port}: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+              { cause: error },
+            ),
+          ),
+        );
+        server.listen(config.port, config.host, () => {
+          const address = server.address() as AddressInfo;
+          const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          resolve(`http://${host}:${address.port}`);
+        });
+      });
+    },
+    close(): Promise<void> {
+      if (closing) return Promise.resolve();
+      closing = true;
+      return new Promise<void>((resolve) => {
+        const grace = setTimeout(() => {
+          server.closeAllConnections();
+          finish();
+        }, config.shutdownGraceMs);
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(grace);
+          upstream.agent.destroy();
+          peer?.agent.destroy();
+          resolve();
+        };
+        server.close(() => finish());
+        server.closeIdleConnections();
+        shutdownResolve = () => {
+          // In-flight work is done; the server's close callback fires once sockets are gone.
+        };
+        maybeFinishShutdown();
+      });
+    },
+  };
+}
