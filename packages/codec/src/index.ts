@@ -1,2 +1,50 @@
-// @m2m/codec is not implemented yet: see README.md. It deliberately exports nothing.
-export {};
+// @m2m/codec: every M2M compression algorithm behind one compress/decompress pair.
+export {
+  type BrotliOptions,
+  type BrotliWasmModule,
+  type CompressionBackend,
+  createNodeBackend,
+  createPortableBackend,
+  type DeflateOptions,
+  getDefaultBackend,
+  setDefaultBackend,
+} from "./backend.js";
+export {
+  Algorithm,
+  type CompressOptions,
+  compress,
+  compressToText,
+  DICTIONARY_DEFLATE_LEVEL,
+  type DecompressOptions,
+  decompress,
+  decompressJson,
+  decompressToString,
+  guessSchema,
+  MAX_INFLATION_BYTES,
+} from "./codec.js";
+export {
+  createDictionary,
+  decodeDictionaryFile,
+  type Dictionary,
+  encodeDictionaryFile,
+  getDefaultDictionary,
+  MAX_DICTIONARY_BYTES,
+  type TrainOptions,
+  trainDictionary,
+} from "./dictionary.js";
+export { CodecErrorCode } from "./errors.js";
+export { fnv1a64, toHex } from "./hash.js";
+export {
+  decodeBrotliReference,
+  decodeM2MV1,
+  decodeTokenNativeBinary,
+  decodeTokenNativeText,
+  encodeBrotliReference,
+  encodeM2MV1,
+  encodeM2MV1Text,
+  encodeTokenNativeBinary,
+  encodeTokenNativeText,
+  REFERENCE_BROTLI,
+  V1_COMPRESSION_THRESHOLD,
+} from "./reference.js";
+export { loadTokenizer, TOKENIZERS, type Tokenizer, type TokenizerName } from "./tokenizers.js";

@@ -1,0 +1,215 @@
+import { BinaryReader, BinaryWriter, decodeBase64, M2MError } from "@m2m/wire";
+import { DEFAULT_DICTIONARY_BASE64 } from "./default-dictionary-data.js";
+import { CodecErrorCode, codecError } from "./errors.js";
+import { bytesEqual, fnv1a64, toHex } from "./hash.js";
+
+/** Raw deflate can reference only the last 32 KiB, so a dictionary is never larger. */
+export const MAX_DICTIONARY_BYTES = 32768;
+const FILE_MAGIC = [0x4d, 0x32, 0x4d, 0x44] as const; // "M2MD"
+const FILE_VERSION = 1;
+
+/** A preset dictionary, named by the FNV-1a-64 of its content. */
+export interface Dictionary {
+  /** 8 bytes: FNV-1a-64 of `bytes` (big-endian). This is what frames carry. */
+  readonly id: Uint8Array;
+  /** `id` as 16 hex digits. */
+  readonly idHex: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Wrap dictionary content (at most 32 KiB) and compute its id.
+ *
+ * @example createDictionary(new TextEncoder().encode('{"role":"user","content":"')).idHex.length // 16
+ */
+export function createDictionary(bytes: Uint8Array): Dictionary {
+  if (bytes.length === 0 || bytes.length > MAX_DICTIONARY_BYTES) {
+    throw codecError(CodecErrorCode.BAD_DICTIONARY, `dictionary must be 1–${MAX_DICTIONARY_BYTES} bytes, got ${bytes.length}`);
+  }
+  const id = fnv1a64(bytes);
+  return { id, idHex: toHex(id), bytes };
+}
+
+/**
+ * Serialize a dictionary file (`*.dict`): `"M2MD"`, version 1, varint length, content, 8-byte id.
+ *
+ * @example writeFileSync("app.dict", encodeDictionaryFile(trainDictionary(samples)))
+ */
+export function encodeDictionaryFile(dictionary: Dictionary): Uint8Array {
+  return new BinaryWriter(dictionary.bytes.length + 24)
+    .bytes(Uint8Array.from(FILE_MAGIC))
+    .uint8(FILE_VERSION)
+    .lengthPrefixed(dictionary.bytes)
+    .bytes(dictionary.id)
+    .finish();
+}
+
+/** Parse and verify a dictionary file (its id must match its content). */
+export function decodeDictionaryFile(file: Uint8Array): Dictionary {
+  try {
+    const r = new BinaryReader(file);
+    for (const m of FILE_MAGIC) if (r.uint8() !== m) throw new Error("magic");
+    if (r.uint8() !== FILE_VERSION) throw new Error("version");
+    const bytes = r.lengthPrefixed(MAX_DICTIONARY_BYTES);
+    const id = r.bytes(8);
+    if (r.remaining !== 0) throw new Error("trailing");
+    const d = createDictionary(bytes.slice());
+    if (!bytesEqual(d.id, id)) throw new Error("id");
+    return d;
+  } catch (cause) {
+    if (M2MError.isInstance(cause) && cause.code === CodecErrorCode.BAD_DICTIONARY) throw cause;
+    throw new M2MError(CodecErrorCode.BAD_DICTIONARY, "not a valid M2M dictionary file", { cause });
+  }
+}
+
+let defaultDictionary: Dictionary | null = null;
+
+/**
+ * The dictionary shipped with the package, built by `scripts/build-dictionary.mjs` from the train half
+ * of the public chat corpus (see spec/codec.md §Dictionary).
+ *
+ * @example getDefaultDictionary().idHex
+ */
+export function getDefaultDictionary(): Dictionary {
+  defaultDictionary ??= createDictionary(decodeBase64(DEFAULT_DICTIONARY_BASE64));
+  return defaultDictionary;
+}
+
+/** Options for {@link trainDictionary}. */
+export interface TrainOptions {
+  /** Dictionary size in bytes (default and maximum 32768). */
+  readonly maxBytes?: number;
+  /**
+   * Group label per sample (e.g. its source). Each group's repeated content is weighted by the fraction
+   * of that group's samples containing it, and no group may fill more than `maxGroupShare` of the budget,
+   * so one large application cannot crowd out the others.
+   */
+  readonly groups?: readonly string[];
+  /** Default 0.5. */
+  readonly maxGroupShare?: number;
+  /** Shingle length in bytes (default 16): shorter finds more, shorter repeats. */
+  readonly gramBytes?: number;
+}
+
+const DEFAULT_GRAM = 16;
+const P = 0x01000193;
+
+function gramHashes(doc: Uint8Array, GRAM: number): Uint32Array {
+  const n = Math.max(0, doc.length - GRAM + 1);
+  const out = new Uint32Array(n);
+  if (n === 0) return out;
+  let pow = 1;
+  for (let k = 0; k < GRAM - 1; k++) pow = Math.imul(pow, P);
+  let h = 0;
+  for (let k = 0; k < GRAM; k++) h = (Math.imul(h, P) + doc[k]!) | 0;
+  out[0] = h >>> 0;
+  for (let i = 1; i < n; i++) {
+    h = (Math.imul(h - Math.imul(doc[i - 1]!, pow), P) + doc[i + GRAM - 1]!) | 0;
+    out[i] = h >>> 0;
+  }
+  return out;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+interface Segment {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  density: number;
+  readonly group: string;
+}
+
+/**
+ * Build a dictionary from sample payloads: content (16-byte shingles) that recurs across samples is
+ * cut into maximal runs, ranked by how many samples share it, and packed up to `maxBytes`, most shared
+ * last (closest to the data, cheapest to reference). Deterministic for the same samples in the same order.
+ *
+ * @example const dict = trainDictionary(files.map((f) => readFileSync(f)))
+ */
+export function trainDictionary(samples: readonly Uint8Array[], options: TrainOptions = {}): Dictionary {
+  const maxBytes = options.maxBytes ?? MAX_DICTIONARY_BYTES;
+  const GRAM = options.gramBytes ?? DEFAULT_GRAM;
+  if (!Number.isInteger(GRAM) || GRAM < 4 || GRAM > 256) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "gramBytes must be 4–256");
+  if (!Number.isInteger(maxBytes) || maxBytes < GRAM || maxBytes > MAX_DICTIONARY_BYTES) {
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, `maxBytes must be ${GRAM}–${MAX_DICTIONARY_BYTES}`);
+  }
+  if (samples.length === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "no samples to train on");
+  const groups = options.groups ?? samples.map(() => "");
+  if (groups.length !== samples.length) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "groups must match samples");
+  const groupCap = Math.floor(maxBytes * (options.maxGroupShare ?? 0.5));
+  const byGroup = new Map<string, number[]>();
+  samples.forEach((_, i) => {
+    const g = groups[i]!;
+    const list = byGroup.get(g) ?? [];
+    list.push(i);
+    byGroup.set(g, list);
+  });
+  const segments = new Map<string, Segment>();
+  for (const [group, members] of byGroup) {
+    const hashes = members.map((i) => gramHashes(samples[i]!, GRAM));
+    const df = new Map<number, number>();
+    for (const hs of hashes) for (const h of new Set(hs)) df.set(h, (df.get(h) ?? 0) + 1);
+    const n = members.length;
+    // A lone sample has nothing to share with: then everything in it counts.
+    const minDf = n === 1 ? 1 : Math.max(2, Math.ceil(n * 0.05));
+    members.forEach((sampleIndex, k) => {
+      const doc = samples[sampleIndex]!;
+      const hs = hashes[k]!;
+      let i = 0;
+      while (i < hs.length) {
+        if ((df.get(hs[i]!) ?? 0) < minDf) {
+          i++;
+          continue;
+        }
+        const start = i;
+        let sum = 0;
+        while (i < hs.length && (df.get(hs[i]!) ?? 0) >= minDf) sum += df.get(hs[i++]!)! / n;
+        const bytes = doc.subarray(start, Math.min(doc.length, i - 1 + GRAM));
+        const key = latin1(bytes);
+        const density = sum / (i - start);
+        const seen = segments.get(key);
+        if (!seen) segments.set(key, { key, bytes, density, group });
+        else if (density > seen.density) seen.density = density;
+      }
+    });
+  }
+  const ranked = [...segments.values()].sort(
+    (a, b) => b.density - a.density || b.bytes.length - a.bytes.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  const chosen: Segment[] = [];
+  const used = new Map<string, number>();
+  const covered = new Set<number>();
+  let total = 0;
+  for (const pass of [0, 1]) {
+    // Pass 0 honours the per-group cap; pass 1 fills any room left with the best remaining content.
+    for (const s of ranked) {
+      if (total >= maxBytes) break;
+      const g = used.get(s.group) ?? 0;
+      const room = Math.min(maxBytes - total, pass === 0 ? groupCap - g : maxBytes);
+      if (room < GRAM) continue;
+      const bytes = s.bytes.length > room ? s.bytes.subarray(0, room) : s.bytes;
+      const hs = gramHashes(bytes, GRAM);
+      let fresh = 0;
+      for (const h of hs) if (!covered.has(h)) fresh++;
+      // Skip content that is mostly already in the dictionary (near-duplicate runs differ only at their edges).
+      if (fresh * 2 < hs.length) continue;
+      for (const h of hs) covered.add(h);
+      chosen.push({ ...s, bytes });
+      used.set(s.group, g + bytes.length);
+      total += bytes.length;
+    }
+  }
+  // Most shared content last: deflate distances are shortest at the end of the window.
+  chosen.reverse();
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const s of chosen) {
+    out.set(s.bytes, off);
+    off += s.bytes.length;
+  }
+  return createDictionary(out);
+}
