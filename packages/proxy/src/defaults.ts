@@ -1,12 +1,16 @@
 import type { PeerCodec, ProxyScanner } from "./adapters.js";
+import type { SecurityPolicy } from "./config.js";
 import { rawPeerCodec } from "./peer.js";
+import { securityScanner } from "./security-adapter.js";
 
 /**
- * The scanner the proxy uses by default: `@m2m/security` once it is wired in (security-adapter.ts).
- * Returns null while no real scanner is available, so nothing pretends to scan.
+ * The scanner the proxy uses by default: `@m2m/security`'s rule-based scanner with the proxy's policy.
+ *
+ * @example
+ * const scanner = defaultScanner("block");
  */
-export function defaultScanner(): ProxyScanner | null {
-  return null;
+export function defaultScanner(policy: SecurityPolicy): ProxyScanner {
+  return securityScanner(policy);
 }
 
 /** The codec used on peer links by default. */

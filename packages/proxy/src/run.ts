@@ -89,7 +89,8 @@ export async function startProxy(
 ): Promise<ProxyServer & { readonly url: string }> {
   const proxy = createProxyServer({
     config,
-    scanner: options.scanner !== undefined ? options.scanner : config.scan ? defaultScanner() : null,
+    scanner:
+      options.scanner !== undefined ? options.scanner : config.scan ? defaultScanner(config.policy) : null,
     codec: options.codec !== undefined ? options.codec : defaultPeerCodec(),
     ...(options.log ? { log: options.log } : {}),
   });
