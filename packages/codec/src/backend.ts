@@ -35,7 +35,10 @@ export interface CompressionBackend {
 export interface BrotliWasmModule {
   compress(buf: Uint8Array, options?: { quality?: number }): Uint8Array;
   DecompressStream: new () => {
-    decompress(input: Uint8Array, outputSize: number): { buf: Uint8Array; code: number; input_offset: number };
+    decompress(
+      input: Uint8Array,
+      outputSize: number,
+    ): { buf: Uint8Array; code: number; input_offset: number };
     free?(): void;
   };
 }
@@ -97,7 +100,12 @@ export function createNodeBackend(): CompressionBackend | null {
       }
     },
     deflateRaw: (data, o) =>
-      asPlain(z.deflateRawSync(data, o.dictionary ? { level: o.level, dictionary: o.dictionary } : { level: o.level })),
+      asPlain(
+        z.deflateRawSync(
+          data,
+          o.dictionary ? { level: o.level, dictionary: o.dictionary } : { level: o.level },
+        ),
+      ),
     inflateRaw: (data, max, dictionary) => {
       try {
         const opts = dictionary
@@ -165,7 +173,11 @@ function wasmBrotliDecompress(mod: BrotliWasmModule, data: Uint8Array, max: numb
       if (total > max) throw limitError(max);
       if (r.buf.length) chunks.push(r.buf.slice());
       if (r.code === 0 /* success */) break;
-      if (r.code === 1 /* needs more input */ || (r.buf.length === 0 && r.input_offset === 0) || guard > 1e6) {
+      if (
+        r.code === 1 /* needs more input */ ||
+        (r.buf.length === 0 && r.input_offset === 0) ||
+        guard > 1e6
+      ) {
         throw codecError(CodecErrorCode.CORRUPT, "brotli stream is truncated");
       }
     }

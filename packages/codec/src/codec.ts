@@ -17,8 +17,8 @@ import {
   v1BinaryToText,
   v2BinaryToText,
   v2TextToBinary,
-  type WireLimits,
   WireFormat,
+  type WireLimits,
 } from "@m2m/wire";
 import { type CompressionBackend, getDefaultBackend } from "./backend.js";
 import { type Dictionary, getDefaultDictionary } from "./dictionary.js";
@@ -121,7 +121,12 @@ interface FrameParts {
 }
 
 /** @internal assemble a v2 frame around an encoded payload. */
-export function buildFrame(original: Uint8Array, parts: FrameParts, schema: number, routing: Routing | null): Uint8Array {
+export function buildFrame(
+  original: Uint8Array,
+  parts: FrameParts,
+  schema: number,
+  routing: Routing | null,
+): Uint8Array {
   return encodeV2Frame({
     schema,
     codec: parts.codec,
@@ -264,7 +269,9 @@ export function compressToText(input: string | Uint8Array, options: CompressOpti
           return framed;
         }
       }
-      return input.length <= framed.length && detectFormat(input).format === WireFormat.PASSTHROUGH ? input : framed;
+      return input.length <= framed.length && detectFormat(input).format === WireFormat.PASSTHROUGH
+        ? input
+        : framed;
     }
     default:
       throw codecError(CodecErrorCode.INVALID_ARGUMENT, `unknown algorithm "${String(algorithm)}"`);
@@ -280,7 +287,8 @@ function findDictionary(id: Uint8Array, options: DecompressOptions): Dictionary 
 
 /** @internal decode the payload of a parsed v2 frame (not DELTA) and verify its length and CRC. */
 export function decodeV2Payload(frame: V2Frame, options: DecompressOptions, limits: WireLimits): Uint8Array {
-  if (frame.security) throw codecError(CodecErrorCode.SECURED_FRAME, "frame is sealed: open it with @m2m/crypto first");
+  if (frame.security)
+    throw codecError(CodecErrorCode.SECURED_FRAME, "frame is sealed: open it with @m2m/crypto first");
   const backend = options.backend ?? getDefaultBackend();
   const cap = Math.min(frame.originalLength, limits.maxDecodedBytes);
   let out: Uint8Array;
@@ -296,18 +304,23 @@ export function decodeV2Payload(frame: V2Frame, options: DecompressOptions, limi
       out = backend.inflateRaw(frame.payload, cap);
       break;
     case CodecId.DICTIONARY_DEFLATE: {
-      if (frame.codecParams.length !== 8) throw codecError(CodecErrorCode.CORRUPT, "dictionary id must be 8 bytes");
+      if (frame.codecParams.length !== 8)
+        throw codecError(CodecErrorCode.CORRUPT, "dictionary id must be 8 bytes");
       const dict = findDictionary(frame.codecParams, options);
       out = backend.inflateRaw(frame.payload, cap, dict.bytes);
       break;
     }
     case CodecId.TOKEN_NATIVE: {
-      if (frame.codecParams.length !== 1) throw codecError(CodecErrorCode.CORRUPT, "tokenizer parameter must be 1 byte");
+      if (frame.codecParams.length !== 1)
+        throw codecError(CodecErrorCode.CORRUPT, "tokenizer parameter must be 1 byte");
       out = decodeTokenPayload(tokenizerForBinaryId(frame.codecParams[0]!), frame.payload, cap);
       break;
     }
     case CodecId.DELTA:
-      throw codecError(CodecErrorCode.DELTA_BASE_MISSING, "delta frame: decode it with the session's DeltaDecoder");
+      throw codecError(
+        CodecErrorCode.DELTA_BASE_MISSING,
+        "delta frame: decode it with the session's DeltaDecoder",
+      );
     default:
       throw codecError(CodecErrorCode.UNKNOWN_CODEC, `unknown v2 codec id ${frame.codec}`);
   }
@@ -318,7 +331,10 @@ export function decodeV2Payload(frame: V2Frame, options: DecompressOptions, limi
 /** @internal length and CRC check shared by every v2 codec. */
 export function verifyDecoded(frame: V2Frame, out: Uint8Array): void {
   if (out.length !== frame.originalLength) {
-    throw codecError(CodecErrorCode.CORRUPT, `decoded ${out.length} bytes, header says ${frame.originalLength}`);
+    throw codecError(
+      CodecErrorCode.CORRUPT,
+      `decoded ${out.length} bytes, header says ${frame.originalLength}`,
+    );
   }
   if (frame.crc32 !== null && crc32(out) >>> 0 !== frame.crc32 >>> 0) {
     throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, "decoded bytes do not match the frame checksum");

@@ -24,7 +24,10 @@ export interface Dictionary {
  */
 export function createDictionary(bytes: Uint8Array): Dictionary {
   if (bytes.length === 0 || bytes.length > MAX_DICTIONARY_BYTES) {
-    throw codecError(CodecErrorCode.BAD_DICTIONARY, `dictionary must be 1–${MAX_DICTIONARY_BYTES} bytes, got ${bytes.length}`);
+    throw codecError(
+      CodecErrorCode.BAD_DICTIONARY,
+      `dictionary must be 1–${MAX_DICTIONARY_BYTES} bytes, got ${bytes.length}`,
+    );
   }
   const id = fnv1a64(bytes);
   return { id, idHex: toHex(id), bytes };
@@ -133,13 +136,15 @@ interface Segment {
 export function trainDictionary(samples: readonly Uint8Array[], options: TrainOptions = {}): Dictionary {
   const maxBytes = options.maxBytes ?? MAX_DICTIONARY_BYTES;
   const GRAM = options.gramBytes ?? DEFAULT_GRAM;
-  if (!Number.isInteger(GRAM) || GRAM < 4 || GRAM > 256) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "gramBytes must be 4–256");
+  if (!Number.isInteger(GRAM) || GRAM < 4 || GRAM > 256)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "gramBytes must be 4–256");
   if (!Number.isInteger(maxBytes) || maxBytes < GRAM || maxBytes > MAX_DICTIONARY_BYTES) {
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, `maxBytes must be ${GRAM}–${MAX_DICTIONARY_BYTES}`);
   }
   if (samples.length === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "no samples to train on");
   const groups = options.groups ?? samples.map(() => "");
-  if (groups.length !== samples.length) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "groups must match samples");
+  if (groups.length !== samples.length)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "groups must match samples");
   const groupCap = Math.floor(maxBytes * (options.maxGroupShare ?? 0.5));
   const byGroup = new Map<string, number[]>();
   samples.forEach((_, i) => {
@@ -178,7 +183,10 @@ export function trainDictionary(samples: readonly Uint8Array[], options: TrainOp
     });
   }
   const ranked = [...segments.values()].sort(
-    (a, b) => b.density - a.density || b.bytes.length - a.bytes.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    (a, b) =>
+      b.density - a.density ||
+      b.bytes.length - a.bytes.length ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
   const chosen: Segment[] = [];
   const used = new Map<string, number>();

@@ -14,18 +14,19 @@ export {
   type CompressOptions,
   compress,
   compressToText,
-  DICTIONARY_DEFLATE_LEVEL,
   type DecompressOptions,
+  DICTIONARY_DEFLATE_LEVEL,
   decompress,
   decompressJson,
   decompressToString,
   guessSchema,
   MAX_INFLATION_BYTES,
 } from "./codec.js";
+export { DeltaDecoder, DeltaEncoder, DeltaInner, DeltaKind, type DeltaOptions } from "./delta.js";
 export {
   createDictionary,
-  decodeDictionaryFile,
   type Dictionary,
+  decodeDictionaryFile,
   encodeDictionaryFile,
   getDefaultDictionary,
   MAX_DICTIONARY_BYTES,
@@ -47,4 +48,5 @@ export {
   REFERENCE_BROTLI,
   V1_COMPRESSION_THRESHOLD,
 } from "./reference.js";
+export { SseDecoder, SseEncoder, type SseOptions } from "./sse.js";
 export { loadTokenizer, TOKENIZERS, type Tokenizer, type TokenizerName } from "./tokenizers.js";

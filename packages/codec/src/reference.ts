@@ -4,14 +4,14 @@ import {
   decodeBase64,
   decodeUtf8,
   decodeV1Frame,
+  decodeVarint32,
   encodeBase64,
   encodeUtf8,
   encodeV1Frame,
   encodeVarint32,
-  decodeVarint32,
   M2MError,
-  parseJsonLimited,
   Prefix,
+  parseJsonLimited,
   resolveLimits,
   routingHeaderFrom,
   V1CommonFlag,
@@ -22,7 +22,13 @@ import {
 } from "@m2m/wire";
 import { type CompressionBackend, getDefaultBackend } from "./backend.js";
 import { CodecErrorCode, codecError } from "./errors.js";
-import { requireTokenizer, type Tokenizer, type TokenizerName, tokenizerForBinaryId, tokenizerForWireId } from "./tokenizers.js";
+import {
+  requireTokenizer,
+  type Tokenizer,
+  type TokenizerName,
+  tokenizerForBinaryId,
+  tokenizerForWireId,
+} from "./tokenizers.js";
 
 /** Reference M2M v1: JSON of this many UTF-8 bytes or more gets a brotli payload. */
 export const V1_COMPRESSION_THRESHOLD = 100;
@@ -54,9 +60,14 @@ export function encodeM2MV1(
   let value: unknown;
   try {
     // The reference refuses nesting deeper than 128 on encode; our limit is at most that.
-    value = parseJsonLimited(text, { maxJsonDepth: Math.min(128, limits.maxJsonDepth), maxArrayLength: limits.maxArrayLength });
+    value = parseJsonLimited(text, {
+      maxJsonDepth: Math.min(128, limits.maxJsonDepth),
+      maxArrayLength: limits.maxArrayLength,
+    });
   } catch (cause) {
-    throw new M2MError(CodecErrorCode.UNSUPPORTED_INPUT, "the m2m (v1) algorithm needs JSON input", { cause });
+    throw new M2MError(CodecErrorCode.UNSUPPORTED_INPUT, "the m2m (v1) algorithm needs JSON input", {
+      cause,
+    });
   }
   const routing = routingHeaderFrom(value, limits);
   const compressed = bytes.length >= V1_COMPRESSION_THRESHOLD;
@@ -76,7 +87,10 @@ export function decodeM2MV1(
   const binary = typeof frame === "string" ? v1TextToBinary(frame, limits) : frame;
   const f = decodeV1Frame(binary, limits);
   if (f.security !== V1Security.NONE) {
-    throw codecError(CodecErrorCode.SECURED_FRAME, "v1 frame is authenticated or encrypted: open it with @m2m/crypto");
+    throw codecError(
+      CodecErrorCode.SECURED_FRAME,
+      "v1 frame is authenticated or encrypted: open it with @m2m/crypto",
+    );
   }
   let out: Uint8Array;
   if (f.commonFlags & V1CommonFlag.COMPRESSED) {
@@ -85,7 +99,8 @@ export function decodeM2MV1(
     checkLimit("maxDecodedBytes", f.payload.length, limits.maxDecodedBytes);
     out = f.payload;
   }
-  if (crc32(out) >>> 0 !== f.crc32 >>> 0) throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, "v1 payload checksum mismatch");
+  if (crc32(out) >>> 0 !== f.crc32 >>> 0)
+    throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, "v1 payload checksum mismatch");
   decodeUtf8(out); // the reference refuses non-UTF-8 payloads
   return out;
 }
@@ -103,7 +118,10 @@ export function encodeM2MV1Text(
  *
  * @example encodeBrotliReference('{"a":1}').startsWith("#M2M[v3.0]|DATA:") // true
  */
-export function encodeBrotliReference(input: string | Uint8Array, options: { backend?: CompressionBackend } = {}): string {
+export function encodeBrotliReference(
+  input: string | Uint8Array,
+  options: { backend?: CompressionBackend } = {},
+): string {
   const bytes = typeof input === "string" ? encodeUtf8(input) : input;
   const out = (options.backend ?? getDefaultBackend()).brotliCompress(bytes, {
     quality: REFERENCE_BROTLI.codecQuality,
@@ -117,7 +135,8 @@ export function decodeBrotliReference(
   text: string,
   options: { backend?: CompressionBackend; limits?: Partial<WireLimits> } = {},
 ): Uint8Array {
-  if (!text.startsWith(Prefix.BROTLI)) throw codecError(CodecErrorCode.CORRUPT, "not a #M2M[v3.0]|DATA: frame");
+  if (!text.startsWith(Prefix.BROTLI))
+    throw codecError(CodecErrorCode.CORRUPT, "not a #M2M[v3.0]|DATA: frame");
   const limits = resolveLimits(options.limits);
   checkLimit("maxFrameBytes", text.length, limits.maxFrameBytes);
   const compressed = decodeBase64(text, Prefix.BROTLI.length);
@@ -193,25 +212,35 @@ function textOf(input: string | Uint8Array): string {
  *
  * @example await loadTokenizer("cl100k"); encodeTokenNativeText("Hello, world!", "cl100k") // "#TK|C|sk0L/Q4A"
  */
-export function encodeTokenNativeText(input: string | Uint8Array, tokenizer: TokenizerName = "cl100k"): string {
+export function encodeTokenNativeText(
+  input: string | Uint8Array,
+  tokenizer: TokenizerName = "cl100k",
+): string {
   const t = requireTokenizer(tokenizer);
   return `${Prefix.TOKEN_NATIVE}${t.wireId}|${encodeBase64(idsToVarints(t.encode(textOf(input))))}`;
 }
 
 /** Decode a `#TK|x|` text frame. Unknown tokenizer ids are an error (the reference silently used cl100k). */
-export function decodeTokenNativeText(text: string, options: { limits?: Partial<WireLimits> } = {}): Uint8Array {
+export function decodeTokenNativeText(
+  text: string,
+  options: { limits?: Partial<WireLimits> } = {},
+): Uint8Array {
   if (!text.startsWith(Prefix.TOKEN_NATIVE)) throw codecError(CodecErrorCode.CORRUPT, "not a #TK| frame");
   const limits = resolveLimits(options.limits);
   checkLimit("maxFrameBytes", text.length, limits.maxFrameBytes);
   const bar = text.indexOf("|", Prefix.TOKEN_NATIVE.length);
-  if (bar < 0 || bar === Prefix.TOKEN_NATIVE.length) throw codecError(CodecErrorCode.CORRUPT, "#TK| frame without a tokenizer id");
+  if (bar < 0 || bar === Prefix.TOKEN_NATIVE.length)
+    throw codecError(CodecErrorCode.CORRUPT, "#TK| frame without a tokenizer id");
   const name = tokenizerForWireId(text.charAt(Prefix.TOKEN_NATIVE.length));
   const ids = varintsToIds(decodeBase64(text, bar + 1), 0);
   return decodeIds(requireTokenizer(name), ids, limits.maxDecodedBytes);
 }
 
 /** Reference binary TokenNative: `<tokenizer byte><LEB128 ids>` (no prefix; 0 cl100k, 1 o200k, 2 Llama 3). */
-export function encodeTokenNativeBinary(input: string | Uint8Array, tokenizer: TokenizerName = "cl100k"): Uint8Array {
+export function encodeTokenNativeBinary(
+  input: string | Uint8Array,
+  tokenizer: TokenizerName = "cl100k",
+): Uint8Array {
   const t = requireTokenizer(tokenizer);
   const out = idsToVarints(t.encode(textOf(input)), 1);
   out[0] = t.binaryId;
@@ -219,7 +248,10 @@ export function encodeTokenNativeBinary(input: string | Uint8Array, tokenizer: T
 }
 
 /** Decode the reference binary TokenNative form. */
-export function decodeTokenNativeBinary(bytes: Uint8Array, options: { limits?: Partial<WireLimits> } = {}): Uint8Array {
+export function decodeTokenNativeBinary(
+  bytes: Uint8Array,
+  options: { limits?: Partial<WireLimits> } = {},
+): Uint8Array {
   const limits = resolveLimits(options.limits);
   checkLimit("maxFrameBytes", bytes.length, limits.maxFrameBytes);
   if (bytes.length === 0) throw codecError(CodecErrorCode.CORRUPT, "empty TokenNative binary");
@@ -233,6 +265,10 @@ export function tokenIdsToVarints(ids: readonly number[]): Uint8Array {
 }
 
 /** @internal decode a varint id payload with a loaded tokenizer. */
-export function decodeTokenPayload(name: TokenizerName, payload: Uint8Array, maxDecodedBytes: number): Uint8Array {
+export function decodeTokenPayload(
+  name: TokenizerName,
+  payload: Uint8Array,
+  maxDecodedBytes: number,
+): Uint8Array {
   return decodeIds(requireTokenizer(name), varintsToIds(payload, 0), maxDecodedBytes);
 }

@@ -89,7 +89,9 @@ async function build(name: TokenizerName): Promise<Tokenizer> {
  */
 export function loadTokenizer(name: TokenizerName): Promise<Tokenizer> {
   if (!Object.hasOwn(TOKENIZERS, name)) {
-    return Promise.reject(codecError(CodecErrorCode.UNKNOWN_TOKENIZER, `unknown tokenizer "${String(name)}"`));
+    return Promise.reject(
+      codecError(CodecErrorCode.UNKNOWN_TOKENIZER, `unknown tokenizer "${String(name)}"`),
+    );
   }
   const done = loaded.get(name);
   if (done) return Promise.resolve(done);

@@ -19,7 +19,8 @@ import {
 
 const vectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../spec/vectors");
 const files = readdirSync(vectorsDir).filter((f) => f.endsWith(".json"));
-const hexToBytes = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
+const hexToBytes = (h: string): Uint8Array =>
+  Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -40,7 +41,8 @@ const runners: Record<string, (v: Vector) => void> = {
   "tk-text": (v) => {
     expect(encodeTokenNativeText(v.text, v.tokenizer as TokenizerName)).toBe(v.wire);
     expect(decompressToString(v.wire)).toBe(v.text);
-    if (v.binaryHex) expect(hex(encodeTokenNativeBinary(v.text, v.tokenizer as TokenizerName))).toBe(v.binaryHex);
+    if (v.binaryHex)
+      expect(hex(encodeTokenNativeBinary(v.text, v.tokenizer as TokenizerName))).toBe(v.binaryHex);
   },
   "m2m-v1-text": (v) => {
     expect(encodeM2MV1Text(v.json)).toBe(v.text);
