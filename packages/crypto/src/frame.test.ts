@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KEY, OTHER_KEY, v1Frame, v2Frame } from "../test/fixtures.js";
 import { CryptoErrorCode } from "./errors.js";
-import { openFrame, openFrameDetailed, type ReceivePolicy, sealFrame } from "./frame.js";
+import { openFrame, openFrameDetailed, peekFrameSecurity, type ReceivePolicy, sealFrame } from "./frame.js";
 import { Keyring } from "./keyring.js";
 import { ReplayGuard } from "./replay-guard.js";
 
@@ -290,5 +290,26 @@ describe("argument errors", () => {
     );
     expect(code(() => openFrame(sealed, { require: "max" as never }))).toBe(CryptoErrorCode.INVALID_ARGUMENT);
     expect(code(() => sealFrame(encodeUtf8("hello"), KEY))).toBe("WIRE_BAD_PREFIX");
+  });
+});
+
+describe("peekFrameSecurity", () => {
+  it("reports the claimed protection, cipher, key id and timestamp without verifying", () => {
+    const sealed = sealFrame(v2Frame(), KEY, { now: () => 1234 });
+    expect(peekFrameSecurity(sealed)).toEqual({
+      version: 2,
+      protection: "aead",
+      cipher: "xchacha20-poly1305",
+      keyId: "k1",
+      timestamp: 1234,
+    });
+    expect(peekFrameSecurity(sealFrame(v1Frame(), KEY, { mode: "hmac" }))).toEqual({
+      version: 1,
+      protection: "hmac",
+      cipher: null,
+      keyId: null,
+      timestamp: null,
+    });
+    expect(peekFrameSecurity(v2Frame()).protection).toBe("none");
   });
 });

@@ -443,3 +443,52 @@ function openV2(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits
     frame: toForm(out, 2, input.text),
   };
 }
+
+/** What {@link peekFrameSecurity} reads from a frame's header. None of it is verified yet. */
+export interface FrameSecurityInfo {
+  readonly version: 1 | 2;
+  readonly protection: FrameProtection;
+  readonly cipher: AeadCipher | null;
+  /** The key id a v2 frame names (unauthenticated until {@link openFrame} succeeds); null for v1 or unprotected frames. */
+  readonly keyId: string | null;
+  /** The timestamp a v2 frame claims (unauthenticated); null otherwise. */
+  readonly timestamp: number | null;
+}
+
+/**
+ * Read the protection a frame claims, without verifying anything: useful to pick a key or route
+ * the frame. Never trust it for a decision; {@link openFrame} re-checks everything.
+ *
+ * @example peekFrameSecurity(frame).keyId // "k1"
+ */
+export function peekFrameSecurity(frame: Uint8Array, limits: Partial<WireLimits> = {}): FrameSecurityInfo {
+  const input = parseInput(frame, limits, "inspect");
+  if (input.version === 1) {
+    const security = decodeV1Frame(input.binary, limits).security;
+    const protection =
+      security === V1Security.HMAC
+        ? FrameProtection.HMAC
+        : security === V1Security.AEAD
+          ? FrameProtection.AEAD
+          : FrameProtection.NONE;
+    const cipher = protection === FrameProtection.AEAD ? AeadCipher.CHACHA20_POLY1305 : null;
+    return { version: 1, protection, cipher, keyId: null, timestamp: null };
+  }
+  const security = decodeV2Frame(input.binary, limits).security;
+  if (security === null)
+    return { version: 2, protection: "none", cipher: null, keyId: null, timestamp: null };
+  const params = decodeSecurityParams(security.params, security.mode);
+  if (params === null) throw authFailed();
+  return {
+    version: 2,
+    protection: security.mode === V2Security.HMAC_SHA256 ? FrameProtection.HMAC : FrameProtection.AEAD,
+    cipher:
+      security.mode === V2Security.HMAC_SHA256
+        ? null
+        : security.mode === V2Security.XCHACHA20_POLY1305
+          ? AeadCipher.XCHACHA20_POLY1305
+          : AeadCipher.CHACHA20_POLY1305,
+    keyId: params.keyId,
+    timestamp: params.timestamp,
+  };
+}

@@ -12,9 +12,11 @@ export { CryptoErrorCode } from "./errors.js";
 export {
   AeadCipher,
   FrameProtection,
+  type FrameSecurityInfo,
   type OpenedFrame,
   openFrame,
   openFrameDetailed,
+  peekFrameSecurity,
   type ReceivePolicy,
   type SealOptions,
   sealFrame,

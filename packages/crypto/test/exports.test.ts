@@ -33,6 +33,7 @@ describe("public surface", () => {
         "openFrame",
         "openFrameDetailed",
         "parseKey",
+        "peekFrameSecurity",
         "randomBytes",
         "sealFrame",
         "toHex",
