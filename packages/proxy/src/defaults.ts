@@ -1,6 +1,6 @@
 import type { PeerCodec, ProxyScanner } from "./adapters.js";
+import { codecPeerCodec } from "./codec-adapter.js";
 import type { SecurityPolicy } from "./config.js";
-import { rawPeerCodec } from "./peer.js";
 import { securityScanner } from "./security-adapter.js";
 
 /**
@@ -13,7 +13,12 @@ export function defaultScanner(policy: SecurityPolicy): ProxyScanner {
   return securityScanner(policy);
 }
 
-/** The codec used on peer links by default. */
+/**
+ * The codec used on peer links by default: `@m2m/codec` frames (trained-dictionary deflate).
+ *
+ * @example
+ * const codec = defaultPeerCodec();
+ */
 export function defaultPeerCodec(): PeerCodec {
-  return rawPeerCodec;
+  return codecPeerCodec();
 }

@@ -12,6 +12,7 @@ export {
   type ScanVerdict,
 } from "./adapters.js";
 export { SUPPORTED_ENCODINGS } from "./body.js";
+export { type CodecPeerOptions, codecPeerCodec } from "./codec-adapter.js";
 export {
   PROXY_OPTIONS,
   type ProxyConfig,
