@@ -1,6 +1,29 @@
 // @m2m/session: sans-I/O session protocol (handshake, negotiation, keep-alive) and transport adapters.
+export {
+  acceptSession,
+  type ClosedInfo,
+  type ConnectionOptions,
+  connectSession,
+  type EstablishedInfo,
+  type MessageTransport,
+  SessionConnection,
+  type TransportHandlers,
+} from "./connection.js";
 export { SessionErrorCode } from "./errors.js";
 export { type HandshakeResult, type SessionIdentity, transcriptHash } from "./handshake.js";
+export {
+  type HttpDataContext,
+  type HttpExchange,
+  HttpSessionEndpoint,
+  type HttpSessionEndpointOptions,
+  type HttpTransportOptions,
+  httpTransport,
+  MAX_HTTP_BATCH,
+  packMessages,
+  SESSION_HTTP_CONTENT_TYPE,
+  SESSION_HTTP_HEADER,
+  unpackMessages,
+} from "./http.js";
 export {
   type AcceptMessage,
   CloseCode,
@@ -53,3 +76,4 @@ export {
   type SessionStats,
   type SessionTimeouts,
 } from "./session.js";
+export { type WebSocketLike, webSocketTransport } from "./websocket.js";
