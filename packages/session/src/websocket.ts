@@ -9,7 +9,7 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
+  addEventListener(type: "open" | "message" | "close" | "error", listener: (event: object) => void): void;
 }
 
 const CONNECTING = 0;
@@ -48,8 +48,8 @@ export function webSocketTransport(socket: WebSocketLike): MessageTransport {
         pending = null;
         for (const m of queued) socket.send(m);
       });
-      socket.addEventListener("message", (event: { data: unknown }) => {
-        const bytes = toBytes(event.data);
+      socket.addEventListener("message", (event: object) => {
+        const bytes = toBytes((event as { data?: unknown }).data);
         if (bytes === null) {
           socket.close(1003, "binary messages only");
           end(new Error("text message on a binary session"));
