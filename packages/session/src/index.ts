@@ -1,4 +1,5 @@
 // @m2m/session: sans-I/O session protocol (handshake, negotiation, keep-alive) and transport adapters.
+export { codecPayloadCodecs } from "./codec-payload.js";
 export {
   acceptSession,
   type ClosedInfo,

@@ -30,7 +30,7 @@ export interface Capabilities {
   readonly versions: readonly number[];
   /** Self-chosen agent name, informational only (1–64 characters of `[A-Za-z0-9._:/+-]`). */
   readonly agentId: string;
-  /** Payload codecs (`@m2m/codec` algorithm names: `m2m`, `brotli`, `dict`, `tk`, `none`). */
+  /** Payload codecs, `@m2m/codec` v2 algorithm names (`auto`, `dict`, `brotli`, `none`); frames are self-describing. */
   readonly algorithms: readonly string[];
   /** Tokenizers for token-native payloads (`cl100k`, `o200k`, `llama3`). May be empty. */
   readonly tokenizers: readonly string[];
@@ -71,7 +71,7 @@ export function defaultCapabilities(): Capabilities {
   return {
     versions: [...SESSION_PROTOCOL_VERSIONS],
     agentId: "m2m-ts",
-    algorithms: ["m2m", "brotli", "none"],
+    algorithms: ["auto", "dict", "brotli", "none"],
     tokenizers: ["cl100k", "o200k"],
     dictionaries: [],
     securityModes: [SecurityMode.NONE],

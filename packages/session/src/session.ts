@@ -8,6 +8,7 @@ import {
   type X25519KeyPair,
 } from "@m2m/crypto";
 import { M2MError } from "@m2m/wire";
+import { codecPayloadCodecs } from "./codec-payload.js";
 import { SessionErrorCode } from "./errors.js";
 import {
   checkIdentity,
@@ -42,7 +43,7 @@ import {
   sameNegotiated,
   validateCapabilities,
 } from "./negotiate.js";
-import { type PayloadCodec, type PayloadCodecFactory, rawPayloadCodecs } from "./payload.js";
+import type { PayloadCodec, PayloadCodecFactory } from "./payload.js";
 
 /** States of a session (spec/session.md §5). */
 export const SessionState = {
@@ -86,7 +87,7 @@ export interface SessionOptions {
   /** Clock in ms (default `Date.now`). Inject a fake one in tests. */
   readonly clock?: () => number;
   readonly timeouts?: Partial<SessionTimeouts>;
-  /** Payload codecs per negotiated parameters (default: raw frames; `@m2m/session` ships a codec-backed one). */
+  /** Payload codecs per negotiated parameters (default {@link codecPayloadCodecs}: `@m2m/codec` with session delta). */
   readonly payloadCodecs?: PayloadCodecFactory;
   /** Accepted clock difference for the DATA replay guard (default 120 s). */
   readonly replaySkewMs?: number;
@@ -208,7 +209,7 @@ export class Session {
     }
     this.clock = options.clock ?? Date.now;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    this.codecFactory = options.payloadCodecs ?? rawPayloadCodecs;
+    this.codecFactory = options.payloadCodecs ?? codecPayloadCodecs;
     this.replaySkewMs = options.replaySkewMs ?? 120_000;
     this.createdAt = this.clock();
     this.handshakeStartedAt = this.createdAt;
