@@ -1,0 +1,348 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { createTestUpstream, resolveProxyConfig, startProxy } from "@m2m/proxy";
+import { printCommand, printTable } from "../harness.js";
+
+// `pnpm bench proxy`: direct to the test upstream vs one proxy (scanning on) vs two chained
+// proxies, each in its own process on loopback; then peer-link bytes for a multi-turn conversation.
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (
+  options: Record<string, unknown>,
+  cb: (error: Error | null, result: AutocannonResult) => void,
+) => unknown;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const proxyDist = path.join(repoRoot, "packages/proxy/dist");
+const DURATION_S = Number(process.env.M2M_BENCH_PROXY_SECONDS ?? 5);
+const CONNECTIONS = 16;
+const SEQUENTIAL = 1500;
+
+const children: ChildProcess[] = [];
+
+function spawnAndRead(args: string[], pattern: RegExp, stream: "stdout" | "stderr"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    let text = "";
+    const timer = setTimeout(() => reject(new Error(`timed out starting ${args.join(" ")}`)), 15_000);
+    child[stream]!.on("data", (d: Buffer) => {
+      text += d.toString();
+      const m = text.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${text}`)));
+  });
+}
+
+/** A 2 KB chat request (compact JSON, like SDKs send). */
+function twoKbRequest(stream: boolean): string {
+  const messages = [
+    { role: "system", content: "You are a concise assistant for a travel booking service. Answer politely." },
+  ];
+  let body = "";
+  for (let i = 0; ; i++) {
+    messages.push({
+      role: i % 2 === 0 ? "user" : "assistant",
+      content: `Turn ${i}: I would like to change my flight from Boston to Seattle on the ${10 + i}th, economy, one checked bag.`,
+    });
+    body = JSON.stringify({ model: "gpt-4o-mini", messages, temperature: 0, stream });
+    if (body.length >= 2000) break;
+  }
+  return body;
+}
+
+function load(url: string, body: string): Promise<AutocannonResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `${url}/v1/chat/completions`,
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer bench" },
+        body,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+/** Sequential requests on one keep-alive connection: sub-millisecond latency percentiles. */
+async function sequential(url: string, body: string, n: number): Promise<{ p50: number; p99: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const target = new URL(`${url}/v1/chat/completions`);
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const req = http.request(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - t0)
+              : reject(new Error(`status ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  for (let i = 0; i < 200; i++) await one();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(await one());
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(n / 2)]!, p99: times[Math.floor(n * 0.99)]! };
+}
+
+interface Row {
+  path: string;
+  request: string;
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  seqP50ms: number;
+  seqP99ms: number;
+  errors: number;
+}
+
+/** A recorded multi-turn conversation from the corpus, replayed as the growing requests a client sends. */
+function conversation(): { source: string; turns: Array<{ request: unknown; reply: string }> } {
+  const dir = path.resolve(repoRoot, "../shared/corpus/chat/requests");
+  if (!existsSync(dir)) {
+    console.log(`corpus not found at ${dir}: using a built-in synthetic conversation instead`);
+    const messages: Array<{ role: string; content: string }> = [
+      { role: "system", content: "You are a helpful airline agent." },
+    ];
+    const turns: Array<{ request: unknown; reply: string }> = [];
+    for (let i = 0; i < 12; i++) {
+      messages.push({
+        role: "user",
+        content: `Request ${i}: please check reservation ABC${100 + i} and tell me the baggage allowance.`,
+      });
+      turns.push({
+        request: { model: "gpt-4o", messages: [...messages] },
+        reply: `Reservation ABC${100 + i} allows ${i % 3} checked bags.`,
+      });
+      messages.push({ role: "assistant", content: turns.at(-1)!.reply });
+    }
+    return { source: "synthetic", turns };
+  }
+  // The longest tau-bench conversation: system policy, tools, user turns, tool calls and results.
+  const files = readdirSync(dir).filter((f) => f.startsWith("taubench-"));
+  let best = "";
+  let bestSize = 0;
+  for (const f of files) {
+    const size = readFileSync(path.join(dir, f)).length;
+    if (size > bestSize) [best, bestSize] = [f, size];
+  }
+  const full = JSON.parse(readFileSync(path.join(dir, best), "utf8")) as {
+    messages: Array<{ role: string; content: unknown; tool_calls?: unknown }>;
+  };
+  const turns: Array<{ request: unknown; reply: string }> = [];
+  for (let k = 1; k < full.messages.length; k++) {
+    const m = full.messages[k]!;
+    if (m.role !== "assistant") continue;
+    const reply =
+      typeof m.content === "string" && m.content !== "" ? m.content : JSON.stringify(m.tool_calls ?? "");
+    turns.push({ request: { ...full, messages: full.messages.slice(0, k) }, reply: reply.slice(0, 4000) });
+  }
+  return { source: `corpus chat/requests/${best}`, turns };
+}
+
+async function peerBytes(): Promise<Record<string, number | string>> {
+  const { source, turns } = conversation();
+  const upstream = await createTestUpstream({ record: false });
+  const far = await startProxy(resolveProxyConfig({ flags: { upstream: upstream.url, port: 0 } }));
+  const near = await startProxy(
+    resolveProxyConfig({ flags: { upstream: upstream.url, port: 0, peer: far.url } }),
+  );
+  let plainRequest = 0;
+  let plainResponse = 0;
+  let gzipBytes = 0;
+  for (const turn of turns) {
+    const body = JSON.stringify(turn.request);
+    const res = await fetch(`${near.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer bench",
+        "x-test-reply": encodeURIComponent(turn.reply),
+      },
+      body,
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`turn failed: ${res.status}`);
+    plainRequest += Buffer.byteLength(body);
+    plainResponse += Buffer.byteLength(text);
+    gzipBytes += gzipSync(body).length + gzipSync(text).length;
+  }
+  const wire = near.metrics.peerWireBytes;
+  const result = {
+    source,
+    turns: turns.length,
+    plainJsonBytes: plainRequest + plainResponse,
+    plainRequestBytes: plainRequest,
+    gzipPerMessageBytes: gzipBytes,
+    peerLinkBytes: wire,
+    ratioVsPlain: +((plainRequest + plainResponse) / wire).toFixed(2),
+    ratioGzipVsPlain: +((plainRequest + plainResponse) / gzipBytes).toFixed(2),
+    deltaFallbacks: near.metrics.deltaFallbacks,
+    codec: "@m2m/codec dict frames per message (no session delta)",
+  };
+  await near.close();
+  await far.close();
+  await upstream.close();
+  return result;
+}
+
+function svg(rows: Row[]): string {
+  const width = 640;
+  const barH = 18;
+  const max = Math.max(...rows.map((r) => r.rps));
+  const lines = rows.map((r, i) => {
+    const w = Math.round((r.rps / max) * 360);
+    const y = 30 + i * (barH + 8);
+    return `<text x="8" y="${y + 13}" font-size="12">${r.path} · ${r.request}</text><rect x="250" y="${y}" width="${w}" height="${barH}" fill="#4a7"/><text x="${255 + w}" y="${y + 13}" font-size="12">${Math.round(r.rps)} req/s</text>`;
+  });
+  const height = 40 + rows.length * (barH + 8);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><text x="8" y="18" font-size="13" font-weight="bold">pnpm bench proxy: requests/s (${CONNECTIONS} connections, ${DURATION_S} s, loopback, shared 2-core machine)</text>${lines.join("")}</svg>\n`;
+}
+
+/** Run the suite. */
+export async function run(): Promise<void> {
+  printCommand("proxy");
+  if (!existsSync(path.join(proxyDist, "bin.js"))) throw new Error("build @m2m/proxy first");
+  try {
+    const upstream = await spawnAndRead(
+      [path.join(proxyDist, "test-upstream-main.js")],
+      /(http:\/\/\S+)/,
+      "stdout",
+    );
+    const base = upstream.replace(/\/v1$/, "");
+    const listening = /listening on (http:\/\/\S+)/;
+    const one = await spawnAndRead(
+      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream],
+      listening,
+      "stderr",
+    );
+    const far = await spawnAndRead(
+      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream],
+      listening,
+      "stderr",
+    );
+    const near = await spawnAndRead(
+      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream, "--peer", far],
+      listening,
+      "stderr",
+    );
+    const paths: Array<[string, string]> = [
+      ["direct", base],
+      ["one proxy (scan on)", one],
+      ["two chained (--peer)", near],
+    ];
+    const rows: Row[] = [];
+    for (const [request, body] of [
+      ["2 KB non-streaming", twoKbRequest(false)],
+      ["streaming", twoKbRequest(true)],
+    ] as const) {
+      for (const [name, url] of paths) {
+        const seq = await sequential(url, body, SEQUENTIAL);
+        const r = await load(url, body);
+        rows.push({
+          path: name,
+          request,
+          rps: r.requests.average,
+          p50ms: r.latency.p50,
+          p99ms: r.latency.p99,
+          seqP50ms: seq.p50,
+          seqP99ms: seq.p99,
+          errors: r.errors + r.non2xx + r.timeouts,
+        });
+      }
+    }
+    const table: string[][] = [
+      ["request", "path", "req/s", "p50 ms", "p99 ms", "seq p50 ms", "seq p99 ms", "added seq p50", "errors"],
+    ];
+    for (const r of rows) {
+      const direct = rows.find((d) => d.request === r.request && d.path === "direct")!;
+      table.push([
+        r.request,
+        r.path,
+        r.rps.toFixed(0),
+        String(r.p50ms),
+        String(r.p99ms),
+        r.seqP50ms.toFixed(3),
+        r.seqP99ms.toFixed(3),
+        r.path === "direct" ? "-" : `${(r.seqP50ms - direct.seqP50ms).toFixed(3)} ms`,
+        String(r.errors),
+      ]);
+    }
+    console.log(
+      `load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per row (1 ms latency resolution); seq: ${SEQUENTIAL} sequential keep-alive requests after 200 warm-up`,
+    );
+    console.log(
+      "upstream, proxies and load generator are separate processes sharing this 2-core machine with other work: compare rows, not absolutes\n",
+    );
+    printTable(table);
+    console.log(
+      "\npeer-link bytes for a multi-turn conversation (requests + responses between the two proxies):\n",
+    );
+    const bytes = await peerBytes();
+    printTable([
+      [
+        "conversation",
+        "turns",
+        "plain JSON B",
+        "gzip per message B",
+        "peer link B",
+        "plain/peer",
+        "plain/gzip",
+      ],
+      [
+        String(bytes.source),
+        String(bytes.turns),
+        String(bytes.plainJsonBytes),
+        String(bytes.gzipPerMessageBytes),
+        String(bytes.peerLinkBytes),
+        `${bytes.ratioVsPlain}x`,
+        `${bytes.ratioGzipVsPlain}x`,
+      ],
+    ]);
+    const outDir = path.join(repoRoot, "docs/bench");
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      path.join(outDir, "proxy.json"),
+      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, sequentialRequests: SEQUENTIAL, rows, peerBytes: bytes }, null, 2)}\n`,
+    );
+    writeFileSync(path.join(outDir, "proxy.svg"), svg(rows));
+    console.log("\nwrote docs/bench/proxy.json and docs/bench/proxy.svg");
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+  }
+}
