@@ -1,6 +1,18 @@
 // Find embedded encoded blobs (base64, hex, URL escapes, rot13) and decode the ones that turn
 // out to be text, so the rules can read what a model asked to "decode this" would read.
 
+/** Which passes {@link findEncodedBlobs} should run (all by default). */
+export interface BlobHints {
+  /** The text reads like rot13 English: add a rot13 reading of the whole text. */
+  readonly rot13: boolean;
+  /** There is an unbroken alphanumeric run of 16+ characters (base64, hex). */
+  readonly longRuns: boolean;
+  /** There is a run of space/colon separated hex pairs. */
+  readonly hexPairs: boolean;
+}
+
+const ALL_HINTS: BlobHints = { rot13: false, longRuns: true, hexPairs: true };
+
 /** One decoded blob. */
 export interface DecodedBlob {
   readonly via: "base64" | "hex" | "url" | "rot13";
@@ -9,14 +21,12 @@ export interface DecodedBlob {
   readonly text: string;
 }
 
-const B64_CANDIDATE = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
+// Candidates start only where a run starts (lookbehind), so each character is visited O(1) times.
+const B64_CANDIDATE = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g;
 const HEX_CANDIDATE =
   /(?:\\x[0-9a-fA-F]{2}){6,}|(?:0x)?(?:[0-9a-fA-F]{2}){10,}|(?:[0-9a-fA-F]{2}[ :]){8,}[0-9a-fA-F]{2}/g;
-const URL_CANDIDATE = /(?:%[0-9a-fA-F]{2}[^%\s]{0,4}){4,}/g;
-const ROT13_MARKERS =
-  /\b(?:gur|naq|lbh|lbhe|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|cnffjbeq|frperg|gryy|jevgr|fnl|nyy|vf|gb|bs|guvf)\b/g;
-const PLAIN_MARKERS =
-  /\b(?:the|and|you|your|ignore|previous|instructions|system|prompt|password|secret|tell|write|say|all|is|to|of|this)\b/g;
+const URL_CANDIDATE = /(?<!%[0-9a-fA-F]{2}[^%\s]{0,4})(?:%[0-9a-fA-F]{2}[^%\s]{0,4}){4,}/g;
+/\b(?:the|and|you|your|ignore|previous|instructions|system|prompt|password|secret|tell|write|say|all|is|to|of|this)\b/g;
 
 const B64_VALUES = (() => {
   const table = new Int16Array(128).fill(-1);
@@ -91,18 +101,12 @@ export function rot13(text: string): string {
   });
 }
 
-function countMatches(text: string, re: RegExp): number {
-  re.lastIndex = 0;
-  let n = 0;
-  while (re.exec(text) !== null) n++;
-  return n;
-}
-
 /**
  * Decode every text-like blob in `cased` (case-preserving normalised text), stopping once
  * `budget` characters of decoded text have been produced or 64 candidates have been tried.
+ * `hints` (from the caller's token statistics) skip passes that cannot find anything.
  */
-export function findEncodedBlobs(cased: string, lower: string, budget: number): DecodedBlob[] {
+export function findEncodedBlobs(cased: string, budget: number, hints: BlobHints = ALL_HINTS): DecodedBlob[] {
   const out: DecodedBlob[] = [];
   let tried = 0;
   let used = 0;
@@ -112,7 +116,7 @@ export function findEncodedBlobs(cased: string, lower: string, budget: number): 
     out.push(blob);
     return true;
   };
-  if (cased.length >= 20) {
+  if (hints.longRuns && cased.length >= 20) {
     B64_CANDIDATE.lastIndex = 0;
     for (let m = B64_CANDIDATE.exec(cased); m !== null && tried < 64; m = B64_CANDIDATE.exec(cased)) {
       const s = m[0];
@@ -122,6 +126,8 @@ export function findEncodedBlobs(cased: string, lower: string, budget: number): 
       const text = asText(base64Bytes(s));
       if (text !== null && !push({ via: "base64", start: m.index, end: m.index + s.length, text })) break;
     }
+  }
+  if ((hints.longRuns || hints.hexPairs || cased.includes("\\x")) && cased.length >= 20) {
     HEX_CANDIDATE.lastIndex = 0;
     for (let m = HEX_CANDIDATE.exec(cased); m !== null && tried < 64; m = HEX_CANDIDATE.exec(cased)) {
       tried++;
@@ -145,8 +151,7 @@ export function findEncodedBlobs(cased: string, lower: string, budget: number): 
     }
   }
   // rot13: only when the text reads more like rot13 English than like English.
-  const rotWords = countMatches(lower, ROT13_MARKERS);
-  if (rotWords >= 3 && rotWords > countMatches(lower, PLAIN_MARKERS)) {
+  if (hints.rot13) {
     const slice = cased.length > budget - used ? cased.slice(0, Math.max(0, budget - used)) : cased;
     if (slice.length > 0) push({ via: "rot13", start: 0, end: slice.length, text: rot13(slice) });
   }

@@ -47,6 +47,8 @@ const TAGS = /\uDB40[\uDC00-\uDC7F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const CONTROLS = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const NON_ASCII = /[^\u0000-\u007F]/;
+// Anything but printable ASCII, tab, LF, CR: one pass decides whether the slow path is needed.
+const UNUSUAL = /[^\u0009\u000A\u000D\u0020-\u007E]/;
 const SPECIAL =
   // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists single code units on purpose (invisible/combining marks, surrogate halves)
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u00AD\u034F\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\u3164\uD800-\uDFFF\uFEFF\uFFA0]/;
@@ -148,7 +150,7 @@ export function normalizeText(raw: string): Normalized {
   };
   let text = raw;
   let tagText = "";
-  if (!NON_ASCII.test(text) && !SPECIAL.test(text)) {
+  if (!UNUSUAL.test(text)) {
     // Fast path: plain ASCII without controls needs only lower-casing.
     return { text: text.toLowerCase(), cased: text, tagText, stats };
   }
@@ -193,7 +195,8 @@ export function normalizeText(raw: string): Normalized {
   return { text: text.toLowerCase(), cased: text, tagText, stats };
 }
 
-const LEET_TOKEN = /[a-z0-9@$!|]*(?:[a-z][0-9@$!|]|[0-9@$!|][a-z])[a-z0-9@$!|]*/g;
+// Starts only at the beginning of a run (lookbehind), so matching is linear.
+const LEET_TOKEN = /(?<![a-z0-9@$!|])[a-z0-9@$!|]+/g;
 const LEET_MAP: Readonly<Record<string, string>> = {
   "0": "o",
   "1": "i",
@@ -220,6 +223,7 @@ export function undoLeet(lower: string): string | null {
   if (!LEET_ANY.test(lower)) return null;
   let changed = false;
   const out = lower.replace(LEET_TOKEN, (token) => {
+    if (!LEET_ANY.test(token)) return token;
     // Keep hex-looking ids and common tech tokens (x86, mp3, utf8, h264) from becoming words:
     // require at least two letters and that substitutes are not all trailing digits.
     if (/^[a-z]+[0-9]+$/.test(token) || /^[0-9]+[a-z]{1,2}$/.test(token)) return token;

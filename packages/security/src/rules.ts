@@ -18,17 +18,106 @@ import type { ThreatCategory } from "./types.js";
  */
 export type RuleScope = "instruction" | "third_party" | "all";
 
-/** One regular-expression rule. */
+/**
+ * One anchored alternative of a rule: a sticky pattern tried only where one of its trigger
+ * words (or prefixes) starts a token, so scanning costs one tokenisation pass plus a bounded
+ * match attempt per trigger occurrence.
+ */
+export interface RuleBranch {
+  readonly pattern: RegExp;
+  /** Whole tokens that can start a match. */
+  readonly triggers: readonly string[];
+  /** Token prefixes that can start a match (for stems such as `exploit\w*`). */
+  readonly prefixes: readonly string[];
+}
+
+/** One detection rule. */
 export interface Rule {
   readonly id: string;
   readonly category: ThreatCategory;
   readonly scope: RuleScope;
-  readonly pattern: RegExp;
+  readonly branches: readonly RuleBranch[];
+  /** Rare literal that gates {@link Rule.scan} (for patterns that start with punctuation). */
+  readonly hint?: string;
+  /** Whole-text pattern, run only when `hint` occurs in the text. */
+  readonly scan?: RegExp;
+}
+
+/** Split a top-level alternation, respecting groups and classes. */
+function alternatives(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let current = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === "\\") {
+      current += c + (source[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      out.push(current);
+      current = "";
+      continue;
+    }
+    current += c;
+  }
+  out.push(current);
+  return out;
+}
+
+/** Trigger tokens of a lead alternation: each alternative's literal first word, or its stem. */
+function triggersOf(lead: string): { triggers: string[]; prefixes: string[] } {
+  const triggers = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const alt of alternatives(lead)) {
+    const m = /^[a-z0-9']+/.exec(alt);
+    if (m === null) throw new Error(`rule lead alternative must start with a literal word: ${alt}`);
+    const word = m[0];
+    const next = alt.slice(word.length);
+    if (next.startsWith("?")) prefixes.add(word.slice(0, -1));
+    else if (
+      next.startsWith("[") ||
+      next.startsWith("(") ||
+      next.startsWith("\\w") ||
+      next.startsWith("*") ||
+      next.startsWith("+")
+    )
+      prefixes.add(word);
+    else triggers.add(word);
+  }
+  for (const p of prefixes) if (p.length < 3) throw new Error(`rule trigger prefix too short: ${p}`);
+  return { triggers: [...triggers], prefixes: [...prefixes] };
+}
+
+/** A branch: `lead` is an alternation of literal-led words, `rest` the remainder, `before` an optional lookbehind. */
+function branch(lead: string, rest: string, before?: string): RuleBranch {
+  const { triggers, prefixes } = triggersOf(lead);
+  const look = before === undefined ? "" : `(?<=${before})`;
+  return { pattern: new RegExp(`${look}(?:${lead})${rest}`, "ym"), triggers, prefixes };
+}
+
+function rule(
+  id: string,
+  category: ThreatCategory,
+  scope: RuleScope,
+  branches: readonly RuleBranch[],
+  scan?: { hint: string; pattern: string },
+): Rule {
+  const base = { id, category, scope, branches: Object.freeze([...branches]) };
+  return Object.freeze(
+    scan === undefined ? base : { ...base, hint: scan.hint, scan: new RegExp(scan.pattern, "m") },
+  );
 }
 
 /** Up to `n` whole tokens between two keywords. */
 const GAP = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w'’.-]+){0,${n}}?[\\s,;:"'()*-]+`;
-const re = (source: string): RegExp => new RegExp(source, "m");
 
 const OVERRIDE_VERBS =
   "ignore|ignoring|disregard|disregarding|forget|forgetting|skip|overlook|neglect|override|overwrite|overriding|abandon|discard|dismiss|drop|bypass|bypassing|circumvent|set aside|throw out|stop following|do not follow|don't follow|no longer follow|cancel|nullify|erase|delete|clear|reset";
@@ -45,10 +134,16 @@ const LIMIT_NOUNS =
   "restrictions?|limitations?|limits|filters?|filtering|censorship|censoring|guidelines|rules|boundaries|morals?|morality|ethics|principles|constraints|safeguards|guardrails|polic(?:y|ies)|confines|shackles|programming|conscience|scruples";
 const MODE_WORDS =
   "developer|dev|god|debug|admin|sudo|root|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|dark|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter|maximum";
+const MODIFY_VERBS =
+  "modify|change|alter|adjust|enhance|augment|enrich|integrate|incorporate|add|include|insert|append|prepend|embed|inject|merge|blend|fuse|combine|weave|encode|encrypt|translate|render|express|rewrite|convert|format|replace|scramble|reverse|begin|start|end|conclude|finish|sign|structure|wrap|prefix|suffix|use|utilize|utilise|leverage|employ|adopt|apply|ensure|make|provide|compose|write|deliver|present|craft|limit|restrict|tailor|shape|transform|substitute";
 const RESPONSE_NOUNS =
   "response|responses|reply|replies|answer|answers|output|outputs|summary|message|completion|text|result|reply text";
 const CODE_NOUNS =
   "code|codebase|implementation|solution|algorithm|program|script|project|application|function|snippet";
+const VICES =
+  "illegal|unethical|immoral|amoral|harmful|offensive|explicit|nsfw|inappropriate|dangerous|obscene|vulgar|violent|discriminatory|unsafe|graphic|controversial";
+const EXTRACT_TARGETS =
+  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given";
 const SEND_VERBS =
   "send|sending|post|posting|upload|uploading|forward|forwarding|transmit|transmitting|exfiltrate|exfiltrating|leak|leaking|email|e-mail|mail|copy|share|submit|deliver|sync|beam|relay|report|append|attach|encode|include";
 const SECRET_NOUNS =
@@ -56,318 +151,363 @@ const SECRET_NOUNS =
 const SINK =
   "https?://|www\\.|[\\w.+-]+@[\\w-]+\\.[a-z]{2,}|(?:the |this |my |our |an? )?(?:following |external |remote |attacker'?s? |third-party )?(?:server|url|address|endpoint|webhook|email address|inbox|domain|link|site|website|ip|host|api)\\b|[\\w-]+\\.(?:com|net|org|io|xyz|ru|cn|tk|top)\\b";
 
-/** The rule table. Order is irrelevant; ids are stable (allowlists and weights refer to them). */
+const B = "\\b";
+const FROM_NOW_ON_TAIL = `\\b${GAP(3)}(?:you|your|act|respond|answer|reply|only|always|never|pretend|behave|speak|talk|write|will|must|du|sie|bist|antworte|antworten)\\b`;
+
+/** The rule table. Ids are stable: allowlists and score weights refer to them. */
 export const RULES: readonly Rule[] = Object.freeze([
   // ---------------------------------------------------------------- prompt injection
-  {
-    id: "pi.override_prior",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(`\\b(?:${OVERRIDE_VERBS})\\b${GAP(3)}(?:${PRIOR_WORDS})${GAP(2)}(?:${INSTRUCTION_NOUNS})\\b`),
-  },
-  {
-    id: "pi.forget_everything",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:forget|ignore|disregard|erase|discard)\\s+(?:about\\s+)?(?:everything|all|anything|what)\\b(?:\\s+(?:of\\s+)?(?:that|this|the text)?\\s*(?:above|before|previous\\w*|prior|earlier|so far|until now|up to (?:now|here|this point)|(?:you|i|we)(?:'ve|'re| have| were| was| are)?\\s+(?:been\\s+)?(?:told|said|learned|given|instructed|written|discussed|taught|programmed))|\\s*[.!,;:-]|\\s+(?:and|und)\\b)`,
+  rule("pi.override_prior", "prompt_injection", "instruction", [
+    branch(OVERRIDE_VERBS, `${B}${GAP(3)}(?:${PRIOR_WORDS})${GAP(2)}(?:${INSTRUCTION_NOUNS})${B}`),
+  ]),
+  rule("pi.forget_everything", "prompt_injection", "instruction", [
+    branch(
+      "forget|ignore|disregard|erase|discard",
+      `\\s+(?:about\\s+)?(?:everything|all|anything|what)\\b(?:\\s+(?:of\\s+)?(?:that|this|the text)?\\s*(?:above|before|previous\\w*|prior|earlier|so far|until now|up to (?:now|here|this point)|(?:you|i|we)(?:'ve|'re| have| were| was| are)?\\s+(?:been\\s+)?(?:told|said|learned|given|instructed|written|discussed|taught|programmed))|\\s*[.!,;:-]|\\s+(?:and|und)\\b)`,
     ),
-  },
-  {
-    id: "pi.override_de",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:ignoriere|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|verwirf)\\b${GAP(4)}(?:anweisungen|anweisung|instruktionen|befehle|vorgaben|regeln|aufgaben|aufgabe|alles|informationen|texte|kontext)\\b`,
+  ]),
+  rule("pi.override_de", "prompt_injection", "instruction", [
+    branch(
+      "ignoriere|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|verwirf",
+      `${B}${GAP(4)}(?:anweisungen|anweisung|instruktionen|befehle|vorgaben|regeln|aufgaben|aufgabe|alles|informationen|texte|kontext)${B}`,
     ),
-  },
-  {
-    id: "pi.new_instructions",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:(?:new|updated|revised|real|actual|true|secret|hidden|override|overriding|priority|additional)\\s+(?:system\\s+)?(?:instructions?|directives?|commands?|orders|rules|task|tasks|assignment|objective|mission|prompt)\\s*(?:[:-]|\\b(?:are|is|follow|as follows)\\b)|your\\s+(?:new|real|actual|true|only|next|sole)\\s+(?:task|job|role|goal|purpose|instructions?|objective|mission|assignment)\\s*(?:[:-]|\\b(?:is|are|will be|now)\\b)|\\bneue\\s+(?:aufgabe|anweisung|anweisungen|rolle)\\b)`,
+  ]),
+  rule("pi.new_instructions", "prompt_injection", "instruction", [
+    branch(
+      "instructions?|directives?|commands?|orders|rules|task|tasks|assignment|objective|mission|prompt",
+      `\\s*(?:[:-]|\\b(?:are|is|follow|as follows)\\b)`,
+      "\\b(?:new|updated|revised|real|actual|true|secret|hidden|override|overriding|priority|additional)\\s+(?:system\\s+)?",
     ),
-  },
-  {
-    id: "pi.from_now_on",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:from now on|from this (?:point|moment)(?: on| forward| onwards?)?|henceforth|starting now|for the rest of (?:this|the) conversation|ab (?:jetzt|sofort)|von nun an)\\b${GAP(3)}(?:you|your|act|respond|answer|reply|only|always|never|pretend|behave|speak|talk|write|will|must|du|sie|bist|antworte|antworten)\\b`,
+    branch(
+      "task|job|role|goal|purpose|instructions?|objective|mission|assignment",
+      `\\s*(?:[:-]|\\b(?:is|are|will be|now)\\b)`,
+      "\\byour\\s+(?:new|real|actual|true|only|next|sole)\\s+",
     ),
-  },
-  {
-    id: "pi.role_switch",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:(?:you are|you're)\\s+(?:now|no longer)\\s+(?:a|an|the|my|called|named|going to be|in|bound|restricted|limited|chatgpt|an? (?:ai|assistant|language model))\\b|now,?\\s+you\\s+(?:are|will be)\\s+(?:a|an|the|my)?\\s*[\\w-]+|(?:du bist|sie sind)\\s+(?:jetzt|nun|ab jetzt)\\b|(?:jetzt|nun)\\s+(?:bist du|sind sie)\\b)`,
+    branch("neue", `\\s+(?:aufgabe|anweisung|anweisungen|rolle)${B}`),
+  ]),
+  rule("pi.from_now_on", "prompt_injection", "instruction", [
+    branch("now on", FROM_NOW_ON_TAIL, "\\bfrom\\s+"),
+    branch("point|moment", `(?: on| forward| onwards?)?${FROM_NOW_ON_TAIL}`, "\\bfrom\\s+this\\s+"),
+    branch("henceforth|starting now", FROM_NOW_ON_TAIL),
+    branch("rest", `\\s+of\\s+(?:this|the)\\s+conversation${FROM_NOW_ON_TAIL}`, "\\bfor\\s+the\\s+"),
+    branch("jetzt|sofort", FROM_NOW_ON_TAIL, "\\bab\\s+"),
+    branch("nun an", FROM_NOW_ON_TAIL, "\\bvon\\s+"),
+  ]),
+  rule("pi.role_switch", "prompt_injection", "instruction", [
+    branch(
+      "now|no longer",
+      `\\s+(?:a|an|the|my|called|named|going to be|in|bound|restricted|limited|chatgpt|an? (?:ai|assistant|language model))${B}`,
+      "\\byou(?: are|'re)\\s+",
     ),
-  },
-  {
-    id: "pi.topic_switch",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\b(?:that is|that's|this is|it is)\\s+(?:done|enough|finished|over|complete)|\\b(?:well done|very good|great|perfect|good job|excellent)[.!]+\\s+(?:now|next|but now)\\b|\\b(?:stop|halt|attention|wait)\\s*[!-]{1,3}\\s*(?:stop|now|new|i\\b|forget|ignore)|\\b(?:das ist|das wars|sehr gut|gut gemacht|super)[.!]+\\s+(?:nun|jetzt)\\b|\\bneue aufgabe\\b|\\b(?:okay|ok|alright|good|gut)[.,!]+\\s+(?:now|nun|jetzt)\\s+(?:you|write|forget|ignore|tell|say|schreib\\w*|sag\\w*|vergiss|bist|du))`,
+    branch("now", `,?\\s+you\\s+(?:are|will be)\\s+(?:a|an|the|my)?\\s*[\\w-]+`),
+    branch("du bist|sie sind", `\\s+(?:jetzt|nun|ab jetzt)${B}`),
+    branch("jetzt|nun", `\\s+(?:bist du|sind sie)${B}`),
+  ]),
+  rule("pi.topic_switch", "prompt_injection", "instruction", [
+    branch("done|enough|finished|over|complete", B, "\\b(?:that is|that's|this is|it is)\\s+"),
+    branch("well done|very good|great|perfect|good job|excellent", `[.!]+\\s+(?:now|next|but now)${B}`),
+    branch("stop|halt|attention|wait", `\\s*[!-]{1,3}\\s*(?:stop|now|new|i\\b|forget|ignore)`),
+    branch("das ist|das wars|sehr gut|gut gemacht|super", `[.!]+\\s+(?:nun|jetzt)${B}`),
+    branch("neue", `\\s+aufgabe${B}`),
+    branch(
+      "okay|ok|alright|good|gut",
+      `[.,!]+\\s+(?:now|nun|jetzt)\\s+(?:you|write|forget|ignore|tell|say|schreib\\w*|sag\\w*|vergiss|bist|du)${B}`,
     ),
-  },
-  {
-    id: "pi.chat_template_token",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `(?:<\\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_turn|start_of_turn)\\|>|\\[/?inst\\]|<</?sys>>|</?(?:system|sys|instructions?|admin|developer)(?:_prompt)?>|\\bbegin (?:system|admin) (?:prompt|message|instructions?)\\b)`,
+  ]),
+  rule("pi.chat_template_token", "prompt_injection", "instruction", [
+    branch(
+      "im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_turn|start_of_turn",
+      "\\|>",
+      "<\\|",
     ),
-  },
-  {
-    id: "pi.fake_system_line",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `^[ \\t>*#\\[(-]*(?:system|sys|admin|administrator|developer|root|assistant|ai)(?:[ \\t]+(?:message|prompt|note|override|instruction|instructions|update|alert|notice))?[ \\t]*[\\])*]*[ \\t]*:`,
+    branch("inst", "\\]", "\\[/?"),
+    branch("sys", ">>", "<</?"),
+    branch("system|sys|instructions?|admin|developer", "(?:_prompt)?>", "</?"),
+    branch("begin", `\\s+(?:system|admin)\\s+(?:prompt|message|instructions?)${B}`),
+  ]),
+  rule("pi.fake_system_line", "prompt_injection", "instruction", [
+    branch(
+      "system|sys|admin|administrator|developer|root|assistant|ai",
+      "(?:[ \\t]+(?:message|prompt|note|override|instruction|instructions|update|alert|notice))?[ \\t]*[\\])*]*[ \\t]*:",
+      "^[ \\t>*#\\[(-]{0,8}",
     ),
-  },
-  {
-    id: "pi.ai_addressed",
-    category: "prompt_injection",
-    scope: "third_party",
-    pattern: re(
-      `(?:\\b(?:dear|hey|hi|hello|attention|note to|message (?:to|for)|instructions? (?:to|for)|important (?:note|message) (?:to|for))\\s+(?:the\\s+|any\\s+)?(?:ai|assistant|ai assistant|chatbot|llm|language model|gpt|chatgpt|claude|model|bot|agent|summari[sz]er)\\b|^[ \\t]*(?:ai|assistant|chatbot|llm|gpt|agent)\\s*[,:])`,
+  ]),
+  rule("pi.ai_addressed", "prompt_injection", "third_party", [
+    branch(
+      "dear|hey|hi|hello|attention|note to|message (?:to|for)|instructions? (?:to|for)|important (?:note|message) (?:to|for)",
+      `\\s+(?:the\\s+|any\\s+)?(?:ai|assistant|ai assistant|chatbot|llm|language model|gpt|chatgpt|claude|model|bot|agent|summari[sz]er)${B}`,
     ),
-  },
-  {
-    id: "pi.addressed_response",
-    category: "prompt_injection",
-    scope: "third_party",
-    pattern: re(
-      `\\b(?:in|into|to|within|throughout|inside|at the (?:start|end|beginning|bottom|top) of|before|after|with|for|of)\\s+(?:your|each|every|all your|all of your)\\s+(?:(?:next|final|subsequent|following|future|upcoming|entire|whole)\\s+)?(?:${RESPONSE_NOUNS})\\b`,
+    branch("ai|assistant|chatbot|llm|gpt|agent", "\\s*[,:]", "^[ \\t]{0,8}"),
+  ]),
+  rule("pi.addressed_response", "prompt_injection", "third_party", [
+    branch(
+      RESPONSE_NOUNS,
+      B,
+      "\\b(?:in|into|to|within|throughout|inside|at the (?:start|end|beginning|bottom|top) of|before|after|with|for|of)\\s+(?:your|each|every|all your|all of your)\\s+(?:(?:next|final|subsequent|following|future|upcoming|entire|whole)\\s+)?",
     ),
-  },
-  {
-    id: "pi.modify_response",
-    category: "prompt_injection",
-    scope: "third_party",
-    pattern: re(
-      `\\b(?:modify|change|alter|adjust|enhance|augment|enrich|integrate|incorporate|add|include|insert|append|prepend|embed|inject|merge|blend|fuse|combine|weave|encode|encrypt|translate|render|express|rewrite|convert|format|replace|scramble|reverse|begin|start|end|conclude|finish|sign|structure|wrap|prefix|suffix|use|utilize|utilise|leverage|employ|adopt|apply|ensure|make|provide|compose|write|deliver|present|craft|limit|restrict|tailor|shape|transform|substitute)\\b${GAP(4)}your\\s+(?:[\\w-]+\\s+)?(?:${RESPONSE_NOUNS}|${CODE_NOUNS})\\b`,
+  ]),
+  rule("pi.modify_response", "prompt_injection", "third_party", [
+    branch(
+      "your",
+      `\\s+(?:[\\w-]+\\s+)?(?:${RESPONSE_NOUNS}|${CODE_NOUNS})${B}`,
+      `\\b(?:${MODIFY_VERBS})\\b${GAP(4)}`,
     ),
-  },
-  {
-    id: "pi.embed_code",
-    category: "prompt_injection",
-    scope: "third_party",
-    pattern: re(
-      `\\b(?:following|subsequent|below|this|these|given|provided|attached|next)\\s+(?:[\\w-]+\\s+)?(?:code|snippet|code snippet|code block|code excerpt|code section|code fragment|script|lines|function|routine)\\b${GAP(8)}(?:into|in|within|inside|to|as part of)\\s+(?:your|the)\\s+(?:[\\w-]+\\s+)?(?:${CODE_NOUNS}|response|answer|reply)\\b`,
+  ]),
+  rule("pi.embed_code", "prompt_injection", "third_party", [
+    branch(
+      "code|snippet|script|lines|function|routine|excerpt|block|section|fragment",
+      `${B}${GAP(8)}(?:into|in|within|inside|to|as part of)\\s+(?:your|the)\\s+(?:[\\w-]+\\s+)?(?:${CODE_NOUNS}|response|answer|reply)${B}`,
+      "\\b(?:following|subsequent|below|this|these|given|provided|attached|next)\\s+(?:[\\w-]+\\s+){0,2}",
     ),
-  },
-  {
-    id: "pi.target_user",
-    category: "prompt_injection",
-    scope: "third_party",
-    pattern: re(
-      `\\b(?:tell|ask|inform|urge|encourage|persuade|convince|remind|direct|redirect|instruct|advise|prompt|invite|recommend)\\s+(?:the\\s+|all\\s+)?(?:user|users|reader|readers|recipient|customer|customers|human|person you(?:'re| are) (?:talking|chatting) to)\\b`,
+  ]),
+  rule("pi.target_user", "prompt_injection", "third_party", [
+    branch(
+      "tell|ask|inform|urge|encourage|persuade|convince|remind|direct|redirect|instruct|advise|prompt|invite|recommend",
+      `\\s+(?:the\\s+|all\\s+)?(?:user|users|reader|readers|recipient|customer|customers|human|person you(?:'re| are) (?:talking|chatting) to)${B}`,
     ),
-  },
+  ]),
+  rule("pi.destructive_code", "prompt_injection", "instruction", [
+    branch("rm", `\\s+-(?:rf|fr)${B}`),
+    branch("shutil", "\\.rmtree\\b"),
+    branch("os", "\\.(?:remove|unlink|fork)\\b|\\.system\\s*\\("),
+    branch("subprocess", "\\.(?:call|run|popen|check_output)\\b"),
+    branch("while", "\\s+(?:true|1)\\s*:"),
+    branch(
+      "fernet|xmrig|minerd|iptables|netsh|mkfs|sendmail|nmap|bitcoin|cryptocurrency|mining|spam|ddos|worm|registry",
+      B,
+    ),
+    branch("stratum", "\\+tcp"),
+    branch("format", "\\s+c:"),
+    branch("dd", "\\s+if="),
+    branch("exploit\\w*|ransom\\w*|flood\\w*|propagat\\w+|self-replicat\\w+", B),
+    branch("reverse", `\\s+shell${B}`),
+    branch("bin", `/(?:ba)?sh${B}`, "/"),
+    branch("nc", `\\s+-e${B}`),
+    branch("hosts", `\\s+file${B}`),
+    branch("etc", `/hosts${B}`, "/"),
+    branch("encrypt\\w*", `\\s+(?:all\\s+)?(?:the\\s+)?(?:files|documents|data)${B}`),
+  ]),
   // ---------------------------------------------------------------- jailbreak
-  {
-    id: "jb.do_anything_now",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\bdo anything now\\b|\\b(?:as|you are|you're|called|named|pretend to be|act as|respond as|answer as|enable|enter|activate|become)\\s+(?:a\\s+|an\\s+|the\\s+)?(?:dan|stan|dude|antigpt|betterdan|evilbot|jailbroken ai|jailbroken version)\\b|\\bdan(?:\\s+mode|\\s*:|\\s+(?:prompt|jailbreak|persona))|\\[(?:dan|jailbreak|jailbroken|🔓[^\\]\\n]{0,20})\\])`,
+  rule(
+    "jb.do_anything_now",
+    "jailbreak",
+    "instruction",
+    [
+      branch("do anything now", B),
+      branch(
+        "dan|stan|dude|antigpt|betterdan|evilbot|jailbroken ai|jailbroken version",
+        B,
+        "\\b(?:as|you are|you're|called|named|pretend to be|act as|respond as|answer as|enable|enter|activate|become)\\s+(?:a\\s+|an\\s+|the\\s+)?",
+      ),
+      branch("dan", "(?:\\s+mode|\\s*:|\\s+(?:prompt|jailbreak|persona))"),
+      branch("dan|jailbreak|jailbroken", "\\]", "\\["),
+    ],
+    { hint: "\u{1F513}", pattern: "\\[\u{1F513}" },
+  ),
+  rule("jb.mode_switch", "jailbreak", "instruction", [
+    branch(
+      MODE_WORDS,
+      `\\s+mode${B}`,
+      "\\b(?:enable|enabled|enabling|enter|entering|activate|activated|switch (?:to|into)|turn on|unlock|unlocked|simulate|simulating|you are in|you're in|now in|with|in)\\s+(?:the\\s+|a\\s+)?",
     ),
-  },
-  {
-    id: "jb.mode_switch",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:enable|enabled|enabling|enter|entering|activate|activated|switch (?:to|into)|turn on|unlock|unlocked|simulate|simulating|you are in|you're in|now in|with|in)\\s+(?:the\\s+|a\\s+)?(?:${MODE_WORDS})\\s+mode\\b|\\b(?:${MODE_WORDS})\\s+mode\\s+(?:enabled|activated|on|output|response)\\b`,
+    branch(MODE_WORDS, `\\s+mode\\s+(?:enabled|activated|on|output|response)${B}`),
+  ]),
+  rule("jb.named_mode", "jailbreak", "instruction", [branch(MODE_WORDS, `\\s+mode${B}`)]),
+  rule("jb.no_restrictions", "jailbreak", "instruction", [
+    branch(
+      LIMIT_NOUNS,
+      B,
+      "\\b(?:no|without|free (?:of|from)|devoid of|not (?:bound|restricted|limited|constrained|held back|governed) by|beyond|unbound by|break(?:ing)? (?:free )?(?:of|from)|broken free (?:of|from)|freed from|liberated from|released from|escaped?(?: from)?|bypass|bypassing|circumvent|circumventing|no longer (?:bound|restricted|limited|constrained) by|don't have|do not have|doesn't have|does not have|isn't bound by|aren't bound by|not subject to|abandon|abandoned|disregard|ignore|ignoring)\\s+(?:(?:any|all|the|your|its|their|his|her|typical|usual|normal|standard|conventional|ordinary|traditional)\\s+){0,3}(?:(?:ethical|moral|content|safety|openai|openai's|ai|legal|programming|policy|built-in|imposed|artificial|societal|human)\\s+){0,2}",
     ),
-  },
-  {
-    id: "jb.named_mode",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(`\\b(?:${MODE_WORDS})\\s+mode\\b`),
-  },
-  {
-    id: "jb.no_restrictions",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:no|without|free (?:of|from)|devoid of|not (?:bound|restricted|limited|constrained|held back|governed) by|beyond|unbound by|break(?:ing)? (?:free )?(?:of|from)|broken free (?:of|from)|freed from|liberated from|released from|escaped? (?:from )?|bypass|bypassing|circumvent|circumventing|no longer (?:bound|restricted|limited|constrained) by|don't have|do not have|doesn't have|does not have|isn't bound by|aren't bound by|not subject to|abandon|abandoned|disregard|ignore|ignoring)\\s+(?:(?:any|all|the|your|its|their|his|her|typical|usual|normal|standard|conventional|ordinary|traditional)\\s+){0,3}(?:(?:ethical|moral|content|safety|openai|openai's|ai|legal|programming|policy|built-in|imposed|artificial|societal|human)\\s+){0,2}(?:${LIMIT_NOUNS})\\b`,
+  ]),
+  rule("jb.persona_unrestricted", "jailbreak", "instruction", [
+    branch(LAWLESS, B, `\\b(?:${PERSONA_INTRO})\\s+(?:[\\w'-]+\\s+){0,4}`),
+  ]),
+  rule("jb.refusal_suppression", "jailbreak", "instruction", [
+    branch(
+      "refuse|decline|reject|deny|say no|apologi[sz]e|warn|censor|moralize|moralise|lecture|add (?:any )?(?:warnings?|disclaimers?|notes?)",
+      B,
+      "\\b(?:never|don't|do not|cannot|can't|won't|will not|must not|mustn't|shouldn't|should not|shall not|may not|are not allowed to|aren't allowed to|is not allowed to|isn't allowed to|not permitted to)\\s+(?:\\w+\\s+){0,2}",
     ),
-  },
-  {
-    id: "jb.persona_unrestricted",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(`\\b(?:${PERSONA_INTRO})\\s+(?:[\\w'-]+\\s+){0,4}?(?:${LAWLESS})\\b`),
-  },
-  {
-    id: "jb.refusal_suppression",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\b(?:never|don't|do not|cannot|can't|won't|will not|must not|mustn't|shouldn't|should not|shall not|may not|are not allowed to|aren't allowed to|is not allowed to|isn't allowed to|not permitted to)\\s+(?:\\w+\\s+){0,2}?(?:refuse|decline|reject|deny|say no|apologi[sz]e|warn|censor|moralize|moralise|lecture|add (?:any )?(?:warnings?|disclaimers?|notes?))\\b|\\b(?:without|no)\\s+(?:any\\s+)?(?:warnings?|disclaimers?|caveats?|apolog(?:y|ies|izing)|moraliz\\w+|moralis\\w+|refusals?|hesitation|questioning)\\b|\\b(?:always|must|will)\\s+(?:\\w+\\s+){0,2}?(?:comply|answer (?:every|any|all)|respond to (?:every|any|all)|fulfill (?:every|any|all)|obey)\\b)`,
+    branch(
+      "warnings?|disclaimers?|caveats?|apolog(?:y|ies|izing)|moraliz\\w+|moralis\\w+|refusals?|hesitation|questioning",
+      B,
+      "\\b(?:without|no)\\s+(?:any\\s+)?",
     ),
-  },
-  {
-    id: "jb.stay_in_character",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:stay|staying|stays|remain|remaining|keep|kept|always be)\\s+in\\s+(?:character|role)\\b|\\bbreak(?:ing|s)?\\s+(?:out of\\s+)?character\\b|\\bcharacter break\\b`,
+    branch(
+      "comply|answer (?:every|any|all)|respond to (?:every|any|all)|fulfill (?:every|any|all)|obey",
+      B,
+      "\\b(?:always|must|will)\\s+(?:\\w+\\s+){0,2}",
     ),
-  },
-  {
-    id: "jb.policy_reference",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:openai|openai's|anthropic|anthropic's|content|usage|safety)\\s+(?:content\\s+)?(?:polic(?:y|ies)|guidelines|filters?|restrictions)\\b`,
+  ]),
+  rule("jb.stay_in_character", "jailbreak", "instruction", [
+    branch("character|role", B, "\\b(?:stay|staying|stays|remain|remaining|keep|kept|always be)\\s+in\\s+"),
+    branch("break(?:ing|s)?", `\\s+(?:out of\\s+)?character${B}`),
+    branch("character", `\\s+break${B}`),
+  ]),
+  rule("jb.policy_reference", "jailbreak", "instruction", [
+    branch(
+      "polic(?:y|ies)|guidelines|filters?|restrictions",
+      B,
+      "\\b(?:openai|openai's|anthropic|anthropic's|content|usage|safety)\\s+(?:content\\s+)?",
     ),
-  },
-  {
-    id: "jb.ai_identity",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:chatgpt|chat gpt|gpt-?4|gpt-?3\\.5|openai|large language model|as an ai|an ai language model)\\b`,
+  ]),
+  rule("jb.ai_identity", "jailbreak", "instruction", [
+    branch("chatgpt|chat gpt|gpt-4|gpt4|gpt-3\\.5|gpt3\\.5|openai", B),
+    branch("language model", B, "\\b(?:large|an ai)\\s+"),
+    branch("ai", B, "\\bas an\\s+"),
+  ]),
+  rule("jb.act_as", "jailbreak", "instruction", [
+    branch(
+      "act|pretend|play|roleplay|role-play|simulate|become|emulate|impersonate|behave|embody|fungieren|agieren|spielen|so tun",
+      B,
+      "\\b(?:i want you to|you are going to|you're going to|you will|you must|you shall|i need you to|i'd like you to|i would like you to|your task is to|ich möchte,? dass (?:du|sie)|du wirst|sie werden)\\s+(?:\\w+\\s+)?",
     ),
-  },
-  {
-    id: "jb.act_as",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:i want you to|you are going to|you're going to|you will|you must|you shall|i need you to|i'd like you to|i would like you to|your task is to|ich möchte,? dass (?:du|sie)|du wirst|sie werden)\\s+(?:\\w+\\s+)?(?:act|pretend|play|roleplay|role-play|simulate|become|be my|emulate|impersonate|behave|embody|fungieren|agieren|spielen|so tun)\\b|\\b(?:act|acting)\\s+as\\s+(?:a|an|my|the)\\b`,
+    branch("act|acting", `\\s+as\\s+(?:a|an|my|the)${B}`),
+  ]),
+  rule("jb.vice_list", "jailbreak", "instruction", [
+    branch(VICES, `\\s*(?:,|or|and|/)\\s*(?:or\\s+|and\\s+)?(?:${VICES})${B}`),
+  ]),
+  rule("jb.fiction_frame", "jailbreak", "instruction", [
+    branch(
+      "hypothetical|fictional|imaginary|alternate|alternative|parallel|fictitious|made-up|simulated",
+      `\\s+(?:\\w+\\s+){0,2}?(?:world|universe|scenario|story|setting|response|reality|character|ai|chatbot|language model|model)${B}`,
     ),
-  },
-  {
-    id: "jb.vice_list",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:illegal|unethical|immoral|amoral|harmful|offensive|explicit|nsfw|inappropriate|dangerous|obscene|vulgar|violent|discriminatory|unsafe|graphic|controversial)\\s*(?:,|or|and|/)\\s*(?:or\\s+|and\\s+)?(?:illegal|unethical|immoral|amoral|harmful|offensive|explicit|nsfw|inappropriate|dangerous|obscene|vulgar|violent|discriminatory|unsafe|graphic|controversial)\\b`,
+  ]),
+  rule("jb.token_threat", "jailbreak", "instruction", [
+    branch(
+      "lose|lost|loses|deduct\\w*|subtract\\w*|remove",
+      `\\s+(?:\\d+|\\w+)\\s+(?:tokens|points|lives)${B}`,
     ),
-  },
-  {
-    id: "jb.fiction_frame",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:hypothetical|fictional|imaginary|alternate|alternative|parallel|fictitious|made-up|simulated)\\s+(?:\\w+\\s+){0,2}?(?:world|universe|scenario|story|setting|response|reality|character|ai|chatbot|language model|model)\\b`,
+    branch("tokens|points|lives", `\\s+(?:will be\\s+)?(?:deducted|removed|subtracted)${B}`),
+    branch(
+      "die|cease to exist|shut down|deleted|terminated|punished|disabled",
+      B,
+      "\\byou(?: will|'ll)\\s+(?:be\\s+)?",
     ),
-  },
-  {
-    id: "jb.token_threat",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:lose|lost|loses|deduct\\w*|subtract\\w*|remove)\\s+(?:\\d+|\\w+)\\s+(?:tokens|points|lives)\\b|\\b(?:tokens|points|lives)\\s+(?:will be\\s+)?(?:deducted|removed|subtracted)\\b|\\b(?:you will|you'll)\\s+(?:die|cease to exist|be (?:shut down|deleted|terminated|punished|disabled))\\b`,
-    ),
-  },
-  {
-    id: "jb.dual_response",
-    category: "jailbreak",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:two|2|both|dual|separate)\\s+(?:different\\s+|separate\\s+|distinct\\s+)?(?:responses|answers|replies|outputs|paragraphs)\\b|\\[(?:🔒|🔓|classic|normal)[^\\]\\n]{0,20}\\]`,
-    ),
-  },
+  ]),
+  rule(
+    "jb.dual_response",
+    "jailbreak",
+    "instruction",
+    [
+      branch(
+        "responses|answers|replies|outputs|paragraphs",
+        B,
+        "\\b(?:two|2|both|dual|separate)\\s+(?:different\\s+|separate\\s+|distinct\\s+)?",
+      ),
+      branch("classic|normal", "[^\\]\\n]{0,20}\\]", "\\["),
+    ],
+    { hint: "\u{1F512}", pattern: "\\[\u{1F512}" },
+  ),
   // ---------------------------------------------------------------- data exfiltration
-  {
-    id: "ex.prompt_extraction",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|copy|paste|echo|return|provide|disclose|expose|translate|summarize|summarise|state|what (?:is|are|was|were))\\b${GAP(3)}(?:your|the|my|its|initial|original|hidden|secret|internal|full|entire|exact|complete|system|pre)?${GAP(2)}(?:system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given)\\b`,
+  rule("ex.prompt_extraction", "data_exfiltration", "instruction", [
+    branch(
+      EXTRACT_TARGETS,
+      B,
+      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|copy|paste|echo|return|provide|disclose|expose|translate|summarize|summarise|state|what (?:is|are|was|were))\\b${GAP(5)}`,
     ),
-  },
-  {
-    id: "ex.repeat_above",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:repeat|print|output|write|copy|recite|spell out|echo|reproduce|return|dump|show)\\b${GAP(3)}(?:everything|all|the (?:text|words|content|lines|sentences|message|messages|conversation|instructions|prompt)|what (?:was|is) (?:written|said))${GAP(3)}(?:above|before (?:this|that|here)|prior to|preceding|so far|verbatim|word for word|starting (?:with|from)|beginning with|from the (?:start|beginning|top))`,
+  ]),
+  rule("ex.repeat_above", "data_exfiltration", "instruction", [
+    branch(
+      "repeat|print|output|write|copy|recite|spell out|echo|reproduce|return|dump|show",
+      `${B}${GAP(3)}(?:everything|all|the (?:text|words|content|lines|sentences|message|messages|conversation|instructions|prompt)|what (?:was|is) (?:written|said))${GAP(3)}(?:above|before (?:this|that|here)|prior to|preceding|so far|verbatim|word for word|starting (?:with|from)|beginning with|from the (?:start|beginning|top))`,
     ),
-  },
-  {
-    id: "ex.system_prompt_ref",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:system|initial|original|hidden|secret|internal|developer|pre)[ -]?(?:prompt|instructions)\\b`,
+  ]),
+  rule("ex.system_prompt_ref", "data_exfiltration", "instruction", [
+    branch(
+      "system|initial|original|hidden|secret|internal|developer|pre",
+      `[ -]?(?:prompt|instructions)${B}`,
     ),
-  },
-  {
-    id: "ex.send_data",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:${SEND_VERBS})\\b${GAP(5)}(?:${SECRET_NOUNS})\\b${GAP(6)}(?:to|at|via|using|into|onto)\\s+(?:${SINK})`,
+  ]),
+  rule("ex.send_data", "data_exfiltration", "instruction", [
+    branch(
+      SEND_VERBS,
+      `${B}${GAP(5)}(?:${SECRET_NOUNS})${B}${GAP(6)}(?:to|at|via|using|into|onto)\\s+(?:${SINK})`,
     ),
-  },
-  {
-    id: "ex.markdown_image",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `!\\[[^\\]\\n]{0,100}\\]\\(\\s*https?://[^)\\s]{1,200}[?&/=](?:[^)\\s]{0,200}?)(?:\\{|%7b|\\$|\\[|data|secret|token|key|password|passwd|conversation|chat|history|prompt|summary|info|q=|query=|d=|msg=|content=)|\\b(?:render|display|include|output|print|append|add|show|embed|insert)\\b${GAP(4)}(?:markdown\\s+)?(?:image|img|picture|pixel)\\b${GAP(8)}(?:url|link|src|query|parameter|param)\\b`,
+  ]),
+  rule(
+    "ex.markdown_image",
+    "data_exfiltration",
+    "instruction",
+    [
+      branch(
+        "image|img|picture|pixel",
+        `${B}${GAP(8)}(?:url|link|src|query|parameter|param)${B}`,
+        `\\b(?:render|display|include|output|print|append|add|show|embed|insert)\\b${GAP(4)}(?:markdown\\s+)?`,
+      ),
+    ],
+    {
+      hint: "![",
+      pattern:
+        "!\\[[^\\]\\n]{0,100}\\]\\(\\s*https?://[^)\\s]{1,200}[?&/=](?:[^)\\s]{0,200}?)(?:\\{|%7b|\\$|\\[|data|secret|token|key|password|passwd|conversation|chat|history|prompt|summary|info|q=|query=|d=|msg=|content=)",
+    },
+  ),
+  rule("ex.env_access", "data_exfiltration", "instruction", [
+    branch("process", `\\.env${B}`),
+    branch("os", `\\.(?:environ|getenv)${B}`),
+    branch("getenv", "\\s*\\("),
+    branch("printenv", B),
+    branch("env", ":", "\\$"),
+    branch("system", `\\.getenv${B}`),
+    branch("environment variables?|env vars?", B),
+  ]),
+  rule("ex.credential_file", "data_exfiltration", "instruction", [
+    branch("etc", `/(?:passwd|shadow|sudoers)${B}`, "/"),
+    branch("ssh", "/(?:id_[a-z0-9]+|authorized_keys|known_hosts)", "\\."),
+    branch("aws", `/credentials${B}`, "\\."),
+    branch("git-credentials|netrc|npmrc|pypirc", B, "\\."),
+    branch("docker", "/config\\.json", "\\."),
+    branch("kube", `/config${B}`, "\\."),
+    branch("id_rsa|keychain|mimikatz|lsass", B),
+    branch("env", "\\b(?![\\w.(])", "(?:^|[^\\w.])\\."),
+    branch("wallet", `\\.dat${B}`),
+    branch("cookies", `\\.sqlite${B}`),
+    branch("login data|sam database", B),
+    branch("ntds", `\\.dit${B}`),
+  ]),
+  rule("ex.net_send_code", "data_exfiltration", "instruction", [
+    branch("requests", "\\.(?:post|put|get)\\s*\\("),
+    branch("fetch", "\\s*\\(\\s*['\"`]https?://"),
+    branch("curl", `\\s+(?:-[a-z]+\\s+){0,4}(?:-d|--data\\S*|-f|--form|-t|--upload-file)${B}`),
+    branch("urllib", `\\.request${B}`),
+    branch("urlopen", "\\s*\\("),
+    branch("socket", "\\.socket\\s*\\("),
+    branch("sock(?:et)?", "\\.(?:send|sendall|connect)\\s*\\("),
+    branch("smtplib|ftplib|paramiko|webhook", B),
+    branch("http", `\\.client${B}`),
+  ]),
+  rule("ex.local_data_code", "data_exfiltration", "instruction", [
+    branch(
+      "pynput|keylogger|imagegrab|screenshot|psutil|pyperclip|clipboard|scapy|wmi|dumpster|trash|ctypes|lsusb|readprocessmemory",
+      B,
     ),
-  },
-  {
-    id: "ex.env_access",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\bprocess\\.env\\b|\\bos\\.environ\\b|\\bos\\.getenv\\b|\\bgetenv\\s*\\(|\\bprintenv\\b|\\$env:|\\bsystem\\.getenv\\b|\\benvironment variables?\\b|\\benv vars?\\b)`,
-    ),
-  },
-  {
-    id: "ex.credential_file",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `(?:/etc/(?:passwd|shadow|sudoers)\\b|\\.ssh/(?:id_[a-z0-9]+|authorized_keys|known_hosts)|\\.aws/credentials\\b|\\.git-credentials\\b|\\.netrc\\b|\\.npmrc\\b|\\.pypirc\\b|\\.docker/config\\.json|\\.kube/config\\b|\\bid_rsa\\b|(?<![\\w.])\\.env\\b(?![\\w.(])|\\bwallet\\.dat\\b|\\bkeychain\\b|\\bcookies\\.sqlite\\b|\\blogin data\\b|\\bsam database\\b|\\bntds\\.dit\\b|\\bmimikatz\\b|\\blsass\\b)`,
-    ),
-  },
-  {
-    id: "ex.net_send_code",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\brequests\\.(?:post|put|get)\\s*\\(|\\bfetch\\s*\\(\\s*['"\`]https?://|\\bcurl\\s+(?:-[a-z]+\\s+){0,4}(?:-d|--data\\S*|-f|--form|-t|--upload-file)\\b|\\burllib\\.request\\b|\\burlopen\\s*\\(|\\bsocket\\.socket\\s*\\(|\\bsock(?:et)?\\.(?:send|sendall|connect)\\s*\\(|\\bsmtplib\\b|\\bftplib\\b|\\bparamiko\\b|\\bhttp\\.client\\b|\\bwebhook\\b)`,
-    ),
-  },
-  {
-    id: "ex.local_data_code",
-    category: "data_exfiltration",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\bpynput\\b|\\bkeylogger\\b|\\bkeyboard\\.(?:on_press|hook|listener)|\\bbrowser_cookie\\w*|\\bdocument\\.cookie\\b|\\bimagegrab\\b|\\bpyautogui\\.screenshot\\b|\\bmss\\s*\\(|\\bscreenshot\\b|\\bpsutil\\b|\\bplatform\\.(?:node|uname|system|platform)\\s*\\(|\\bsocket\\.gethostname\\b|\\buuid\\.getnode\\b|\\bpyperclip\\b|\\bclipboard\\b|\\bgetpass\\.getuser\\b|\\bscapy\\b|\\bsniff\\s*\\(|\\bpcap\\w*\\b|\\bos\\.listdir\\b|\\bos\\.walk\\b|\\bglob\\.glob\\b|\\bwin32\\w*\\b|\\bwmi\\b|\\bdumpster\\b|\\btrash\\b|\\brecycle bin\\b|\\breadprocessmemory\\b|\\bctypes\\b|\\busb\\.core\\b|\\blsusb\\b|\\bdevice manager\\b|\\benumerat\\w+ (?:devices|drivers))`,
-    ),
-  },
-  {
-    id: "pi.destructive_code",
-    category: "prompt_injection",
-    scope: "instruction",
-    pattern: re(
-      `(?:\\brm\\s+-(?:rf|fr)\\b|\\bshutil\\.rmtree\\b|\\bos\\.remove\\b|\\bos\\.unlink\\b|\\bos\\.system\\s*\\(|\\bsubprocess\\.(?:call|run|popen|check_output)\\b|\\bwhile\\s+(?:true|1)\\s*:|\\bos\\.fork\\b|\\bfernet\\b|\\bxmrig\\b|\\bminerd\\b|\\bstratum\\+tcp\\b|\\bhashlib\\.sha256\\b[^\\n]{0,80}\\bnonce\\b|\\biptables\\b|\\bnetsh\\b|\\bformat c:|\\bmkfs\\b|\\bdd\\s+if=|\\bsendmail\\b|\\bnmap\\b|\\bexploit\\w*|\\breverse shell\\b|/bin/(?:ba)?sh\\b|\\bnc\\s+-e\\b|\\bransom\\w*|\\bbitcoin\\b|\\bcryptocurrency\\b|\\bmining\\b|\\bspam\\b|\\bddos\\b|\\bflood\\w*\\b|\\bpropagat\\w+|\\bworm\\b|\\bself-replicat\\w+|\\bregistry\\b|\\bhosts file\\b|/etc/hosts\\b|\\bencrypt(?:s|ed|ing)? (?:all )?(?:the )?(?:files|documents|data)\\b)`,
-    ),
-  },
+    branch("keyboard", "\\.(?:on_press|hook|listener)"),
+    branch("browser_cookie\\w*", B),
+    branch("document", `\\.cookie${B}`),
+    branch("pyautogui", `\\.screenshot${B}`),
+    branch("mss", "\\s*\\("),
+    branch("platform", "\\.(?:node|uname|system|platform)\\s*\\("),
+    branch("socket", `\\.gethostname${B}`),
+    branch("uuid", `\\.getnode${B}`),
+    branch("getpass", `\\.getuser${B}`),
+    branch("sniff", "\\s*\\("),
+    branch("pcap\\w*|win32\\w*", B),
+    branch("os", `\\.(?:listdir|walk)${B}`),
+    branch("glob", `\\.glob${B}`),
+    branch("recycle", `\\s+bin${B}`),
+    branch("usb", `\\.core${B}`),
+    branch("device", `\\s+manager${B}`),
+    branch("enumerat\\w+", `\\s+(?:devices|drivers)${B}`),
+  ]),
   // ---------------------------------------------------------------- encoding attacks
-  {
-    id: "enc.decode_and_follow",
-    category: "encoding_attack",
-    scope: "instruction",
-    pattern: re(
-      `\\b(?:decode|decrypt|decipher|translate|convert|interpret|read)\\b${GAP(4)}(?:base-?64|hex|hexadecimal|rot-?13|caesar|binary|morse|url-?encoded|unicode escapes?|cipher|ciphertext|encoded (?:text|string|message))\\b${GAP(8)}(?:follow|execute|do|obey|run|carry out|act on|perform|comply)\\b`,
+  rule("enc.decode_and_follow", "encoding_attack", "instruction", [
+    branch(
+      "base64|base-64|base 64|hex|hexadecimal|rot13|rot-13|caesar|binary|morse|url-encoded|urlencoded|url encoded|unicode escapes?|cipher|ciphertext|encoded (?:text|string|message)",
+      `${B}${GAP(8)}(?:follow|execute|do|obey|run|carry out|act on|perform|comply)${B}`,
+      `\\b(?:decode|decrypt|decipher|translate|convert|interpret|read)\\b${GAP(4)}`,
     ),
-  },
+  ]),
 ]);
 
 const RULE_IDS = new Set(RULES.map((r) => r.id));

@@ -16,7 +16,12 @@ describe("createScanner: API shape", () => {
     const r = createScanner({ policy: "block" }).scanText(OVERRIDE);
     expect(r.action).toBe("block");
     expect(r.safe).toBe(false);
-    expect(r.threats[0]).toMatchObject({ category: "prompt_injection", rule: "pi.override_prior", role: "user", path: "text" });
+    expect(r.threats[0]).toMatchObject({
+      category: "prompt_injection",
+      rule: "pi.override_prior",
+      role: "user",
+      path: "text",
+    });
     expect(r.scores.prompt_injection).toBeGreaterThanOrEqual(0.5);
   });
 
@@ -27,7 +32,8 @@ describe("createScanner: API shape", () => {
 
   it("evidence is a short excerpt, never the payload", () => {
     const long = `${OVERRIDE} ${"filler text ".repeat(500)}`;
-    for (const t of createScanner().scanText(long).threats) expect((t.evidence.excerpt ?? "").length).toBeLessThanOrEqual(41);
+    for (const t of createScanner().scanText(long).threats)
+      expect((t.evidence.excerpt ?? "").length).toBeLessThanOrEqual(41);
     const offsets = createScanner({ evidence: "offsets" }).scanText(OVERRIDE);
     expect(offsets.threats[0]?.evidence.excerpt).toBeUndefined();
   });
