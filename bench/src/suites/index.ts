@@ -5,4 +5,5 @@
 export const suites: Readonly<Record<string, () => Promise<void>>> = {
   wire: async () => (await import("./wire.js")).run(),
   proxy: async () => (await import("./proxy.js")).run(),
+  crypto: async () => (await import("./crypto.js")).run(),
 };

@@ -1,11 +1,7 @@
 import {
-  BinaryWriter,
   decodeUtf8,
-  decodeV1Frame,
-  decodeV2Frame,
   detectFormat,
   encodeUtf8,
-  encodeV1SealedFrame,
   M2MError,
   V1Security,
   V2Flag,
@@ -14,7 +10,6 @@ import {
   v1TextToBinary,
   v2BinaryToText,
   v2TextToBinary,
-  varintSize,
   WireErrorCode,
   WireFormat,
   type WireLimits,
@@ -24,9 +19,11 @@ import { assertBytes, constantTimeEqual, isBytes } from "./bytes.js";
 import { authFailed, CryptoErrorCode, invalidArgument } from "./errors.js";
 import { assertFrameKey, type FrameKey } from "./frame-key.js";
 import { Keyring } from "./keyring.js";
-import { hmacSha256, randomBytes } from "./primitives.js";
+import { limitsOf, scanV1, scanV2 } from "./layout.js";
+import { hmacSha256 } from "./primitives.js";
+import { fillRandom } from "./random-pool.js";
 import { ReplayGuard } from "./replay-guard.js";
-import { decodeSecurityParams, encodeSecurityParams, NONCE_BYTES } from "./security-params.js";
+import { decodeSecurityParams, NONCE_BYTES, writeSecurityParams } from "./security-params.js";
 
 /** Protection levels, weakest first. A receiver requires a minimum; anything weaker is refused. */
 export const FrameProtection = { NONE: "none", HMAC: "hmac", AEAD: "aead" } as const;
@@ -141,9 +138,10 @@ function v2Mode(mode: "hmac" | "aead", cipher: AeadCipher): V2Security {
     : V2Security.CHACHA20_POLY1305;
 }
 
-function nonceFor(options: SealOptions, length: number): Uint8Array {
-  if (options.nonce === undefined) return randomBytes(length);
-  return assertBytes(options.nonce, "nonce", [length]);
+/** Write the nonce (fixed for test vectors, else fresh random) into `out` at `at`. */
+function writeNonce(options: SealOptions, length: number, out: Uint8Array, at: number): void {
+  if (options.nonce === undefined) fillRandom(out, at, length);
+  else out.set(assertBytes(options.nonce, "nonce", [length]), at);
 }
 
 /**
@@ -182,9 +180,11 @@ function sealV1(
 ): Uint8Array {
   if (options.cipher === AeadCipher.XCHACHA20_POLY1305)
     throw invalidArgument("v1 frames support only ChaCha20-Poly1305 (the reference layout)");
-  const decoded = decodeV1Frame(binary, limits);
-  if (decoded.security !== V1Security.NONE) throw invalidArgument("the frame is already protected");
-  if (decoded.trailer.length !== 0) throw invalidArgument("the frame has trailing bytes after its payload");
+  const layout = scanV1(binary, limitsOf(limits));
+  if (layout.security !== V1Security.NONE) throw invalidArgument("the frame is already protected");
+  if (layout.payloadEnd !== binary.length)
+    throw invalidArgument("the frame has trailing bytes after its payload");
+  const { headerEnd } = layout;
   if (mode === "hmac") {
     const out = new Uint8Array(binary.length + HMAC_TAG_BYTES);
     out.set(binary);
@@ -192,14 +192,16 @@ function sealV1(
     out.set(hmacSha256(frameKey.key, out.subarray(V1_PREFIX_BYTES, binary.length)), binary.length);
     return out;
   }
-  const header = decoded.header.slice();
-  header[3] = V1Security.AEAD;
-  const plaintext = binary.subarray(V1_PREFIX_BYTES + header.length);
-  const nonce = nonceFor(options, V1_NONCE_BYTES);
-  const sealed = new Uint8Array(V1_NONCE_BYTES + plaintext.length + AEAD_TAG_BYTES);
-  sealed.set(nonce);
-  chacha20poly1305(frameKey.key, nonce, header).encrypt(plaintext, sealed.subarray(V1_NONCE_BYTES));
-  return encodeV1SealedFrame(header, sealed);
+  // prefix ‖ header (security = AEAD) ‖ nonce ‖ ChaCha20-Poly1305(payload_len ‖ crc ‖ payload) ‖ tag
+  const plaintext = binary.subarray(headerEnd);
+  const out = new Uint8Array(headerEnd + V1_NONCE_BYTES + plaintext.length + AEAD_TAG_BYTES);
+  out.set(binary.subarray(0, headerEnd));
+  out[V1_PREFIX_BYTES + 3] = V1Security.AEAD;
+  writeNonce(options, V1_NONCE_BYTES, out, headerEnd);
+  const nonce = out.subarray(headerEnd, headerEnd + V1_NONCE_BYTES);
+  const aad = out.subarray(V1_PREFIX_BYTES, headerEnd);
+  chacha20poly1305(frameKey.key, nonce, aad).encrypt(plaintext, out.subarray(headerEnd + V1_NONCE_BYTES));
+  return out;
 }
 
 function sealV2(
@@ -209,45 +211,47 @@ function sealV2(
   options: SealOptions,
   limits: Partial<WireLimits>,
 ): Uint8Array {
-  const decoded = decodeV2Frame(binary, limits);
-  if (decoded.security) throw invalidArgument("the frame is already protected");
+  const layout = scanV2(binary, limitsOf(limits));
+  if (layout.security) throw invalidArgument("the frame is already protected");
   const now = (options.now ?? Date.now)();
   if (!Number.isSafeInteger(now) || now < 0)
     throw invalidArgument(`"now()" must return a non-negative integer`);
-  const nonce = nonceFor(options, NONCE_BYTES[mode]);
-  const params = encodeSecurityParams(frameKey.id, now, nonce);
-  // Splice the security section into the original header bytes (no re-encoding of routing).
-  const lengthBytes = varintSize(decoded.originalLength);
-  const pre = decoded.header.subarray(0, decoded.header.length - lengthBytes);
+  const nonceLength = NONCE_BYTES[mode];
   const isHmac = mode === V2Security.HMAC_SHA256;
-  const header = new BinaryWriter(pre.length + params.length + 16)
-    .bytes(pre)
-    .uint8(mode)
-    .lengthPrefixed(params)
-    .varint(decoded.originalLength)
-    .finish();
-  let flags = header[3]! | V2Flag.SECURED;
+  // New header: pre ‖ mode ‖ len(params) ‖ params ‖ originalLength, spliced from the original
+  // bytes (routing is not re-encoded). params ≤ 1+64+8+24 = 97 bytes, so its length is one byte.
+  const paramsLength = 1 + frameKey.id.length + 8 + nonceLength;
+  const { preEnd, headerEnd, payloadStart, payloadEnd } = layout;
+  const newHeaderEnd = headerEnd + 2 + paramsLength;
+  const body = isHmac ? binary.subarray(headerEnd) : binary.subarray(headerEnd, payloadStart);
+  const tagBytes = isHmac ? HMAC_TAG_BYTES : AEAD_TAG_BYTES;
+  const payloadBytes = isHmac ? 0 : payloadEnd - payloadStart;
+  const out = new Uint8Array(newHeaderEnd + body.length + payloadBytes + tagBytes);
+  out.set(binary.subarray(0, preEnd));
+  let at = preEnd;
+  out[at++] = mode;
+  out[at++] = paramsLength;
+  const nonceAt = writeSecurityParams(out, at, frameKey.id, now);
+  writeNonce(options, nonceLength, out, nonceAt);
+  at = nonceAt + nonceLength;
+  out.set(binary.subarray(preEnd, headerEnd), at);
+  let flags = out[3]! | V2Flag.SECURED;
   // A plaintext checksum must not travel beside ciphertext; the AEAD tag covers integrity.
   if (!isHmac) flags &= ~V2Flag.CHECKSUM;
-  header[3] = flags;
+  out[3] = flags;
+  out.set(body, newHeaderEnd);
   if (isHmac) {
-    const w = new BinaryWriter(header.length + decoded.payload.length + 48)
-      .bytes(header)
-      .lengthPrefixed(decoded.payload);
-    if (decoded.crc32 !== null) w.uint32le(decoded.crc32);
-    const out = w.bytes(new Uint8Array(HMAC_TAG_BYTES)).finish();
-    out.set(
-      hmacSha256(frameKey.key, out.subarray(0, out.length - HMAC_TAG_BYTES)),
-      out.length - HMAC_TAG_BYTES,
-    );
+    const end = out.length - HMAC_TAG_BYTES;
+    out.set(hmacSha256(frameKey.key, out.subarray(0, end)), end);
     return out;
   }
   const cipher =
     mode === V2Security.XCHACHA20_POLY1305 ? AeadCipher.XCHACHA20_POLY1305 : AeadCipher.CHACHA20_POLY1305;
-  const prefix = new BinaryWriter(header.length + 10).bytes(header).varint(decoded.payload.length).finish();
-  const out = new Uint8Array(prefix.length + decoded.payload.length + AEAD_TAG_BYTES);
-  out.set(prefix);
-  aead(cipher, frameKey.key, nonce, header).encrypt(decoded.payload, out.subarray(prefix.length));
+  const nonce = out.subarray(nonceAt, nonceAt + nonceLength);
+  aead(cipher, frameKey.key, nonce, out.subarray(0, newHeaderEnd)).encrypt(
+    binary.subarray(payloadStart, payloadEnd),
+    out.subarray(newHeaderEnd + body.length),
+  );
   return out;
 }
 
@@ -321,24 +325,28 @@ function usableKey(k: FrameKey): boolean {
   return isBytes(k.key) && k.key.length === 32;
 }
 
+function v1Protection(security: V1Security): FrameProtection {
+  return security === V1Security.HMAC
+    ? FrameProtection.HMAC
+    : security === V1Security.AEAD
+      ? FrameProtection.AEAD
+      : FrameProtection.NONE;
+}
+
 function openV1(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits>): OpenedFrame {
   const binary = input.binary;
-  const decoded = decodeV1Frame(binary, limits);
-  const protection =
-    decoded.security === V1Security.HMAC
-      ? FrameProtection.HMAC
-      : decoded.security === V1Security.AEAD
-        ? FrameProtection.AEAD
-        : FrameProtection.NONE;
+  const layout = scanV1(binary, limitsOf(limits));
+  const protection = v1Protection(layout.security);
   refuseWeaker(policy, protection);
   const base = { version: 1, protection, timestamp: null } as const;
   if (protection === FrameProtection.NONE) {
     return { ...base, cipher: null, keyId: null, frame: toForm(binary, 1, input.text) };
   }
   const keys = candidateKeys(policy).filter(usableKey);
+  const { headerEnd } = layout;
   if (protection === FrameProtection.HMAC) {
-    if (decoded.trailer.length !== HMAC_TAG_BYTES) throw authFailed();
-    const end = binary.length - HMAC_TAG_BYTES;
+    if (binary.length - layout.payloadEnd !== HMAC_TAG_BYTES) throw authFailed();
+    const end = layout.payloadEnd;
     const covered = binary.subarray(V1_PREFIX_BYTES, end);
     const tag = binary.subarray(end);
     for (const k of keys) {
@@ -350,40 +358,40 @@ function openV1(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits
     }
     throw authFailed();
   }
-  const sealed = decoded.sealed!;
-  const nonce = sealed.subarray(0, V1_NONCE_BYTES);
-  const ciphertext = sealed.subarray(V1_NONCE_BYTES);
+  const nonce = binary.subarray(headerEnd, headerEnd + V1_NONCE_BYTES);
+  const sealed = binary.subarray(headerEnd + V1_NONCE_BYTES);
+  const aad = binary.subarray(V1_PREFIX_BYTES, headerEnd);
+  const out = new Uint8Array(headerEnd + sealed.length - AEAD_TAG_BYTES);
   for (const k of keys) {
-    let plaintext: Uint8Array;
     try {
-      plaintext = chacha20poly1305(k.key, nonce, decoded.header).decrypt(ciphertext);
+      chacha20poly1305(k.key, nonce, aad).decrypt(sealed, out.subarray(headerEnd));
     } catch {
       continue;
     }
+    const plaintext = out.subarray(headerEnd);
     // Authentic but inconsistent (a broken sender): still refuse with the one generic error.
     if (plaintext.length < 8) throw authFailed();
     const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
     if (view.getUint32(0, true) !== plaintext.length - 8) throw authFailed();
-    const header = decoded.header.slice();
-    header[3] = V1Security.NONE;
-    const out = new Uint8Array(V1_PREFIX_BYTES + header.length + plaintext.length);
-    out.set(binary.subarray(0, V1_PREFIX_BYTES));
-    out.set(header, V1_PREFIX_BYTES);
-    out.set(plaintext, V1_PREFIX_BYTES + header.length);
-    return {
-      ...base,
-      cipher: AeadCipher.CHACHA20_POLY1305,
-      keyId: k.id,
-      frame: toForm(out, 1, input.text),
-    };
+    out.set(binary.subarray(0, headerEnd));
+    out[V1_PREFIX_BYTES + 3] = V1Security.NONE;
+    return { ...base, cipher: AeadCipher.CHACHA20_POLY1305, keyId: k.id, frame: toForm(out, 1, input.text) };
   }
   throw authFailed();
 }
 
+function v2Cipher(mode: V2Security): AeadCipher | null {
+  return mode === V2Security.HMAC_SHA256
+    ? null
+    : mode === V2Security.XCHACHA20_POLY1305
+      ? AeadCipher.XCHACHA20_POLY1305
+      : AeadCipher.CHACHA20_POLY1305;
+}
+
 function openV2(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits>): OpenedFrame {
   const binary = input.binary;
-  const decoded = decodeV2Frame(binary, limits);
-  const security = decoded.security;
+  const layout = scanV2(binary, limitsOf(limits));
+  const security = layout.security;
   if (security === null) {
     refuseWeaker(policy, FrameProtection.NONE);
     return {
@@ -395,45 +403,42 @@ function openV2(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits
       frame: toForm(binary, 2, input.text),
     };
   }
-  const isHmac = security.mode === V2Security.HMAC_SHA256;
-  const protection = isHmac ? FrameProtection.HMAC : FrameProtection.AEAD;
+  const cipher = v2Cipher(security.mode);
+  const protection = cipher === null ? FrameProtection.HMAC : FrameProtection.AEAD;
   refuseWeaker(policy, protection);
   const params = decodeSecurityParams(security.params, security.mode);
   if (params === null) throw authFailed();
   const k = lookupKey(policy, params.keyId);
   if (k === undefined || !usableKey(k)) throw authFailed();
 
-  // Header without the security section: `pre ‖ mode ‖ varint(len) ‖ params ‖ varint(originalLength)`.
-  const lengthBytes = varintSize(decoded.originalLength);
-  const sectionBytes = 1 + varintSize(security.params.length) + security.params.length;
-  const preEnd = decoded.header.length - lengthBytes - sectionBytes;
-  let cipher: AeadCipher | null = null;
-  let body: Uint8Array;
-  if (isHmac) {
-    const end = binary.length - HMAC_TAG_BYTES;
-    if (!constantTimeEqual(hmacSha256(k.key, binary.subarray(0, end)), decoded.tag)) throw authFailed();
-    body = binary.subarray(decoded.header.length, end);
+  // Output: pre (SECURED cleared) ‖ originalLength ‖ [HMAC: payload section as is | AEAD: length ‖ plaintext].
+  const { preEnd, originalLengthStart, headerEnd, payloadStart, payloadEnd, tagStart } = layout;
+  const lengthBytes = headerEnd - originalLengthStart;
+  let out: Uint8Array;
+  if (cipher === null) {
+    if (!constantTimeEqual(hmacSha256(k.key, binary.subarray(0, tagStart)), binary.subarray(tagStart))) {
+      throw authFailed();
+    }
+    out = new Uint8Array(preEnd + lengthBytes + tagStart - headerEnd);
+    out.set(binary.subarray(headerEnd, tagStart), preEnd + lengthBytes);
   } else {
-    cipher =
-      security.mode === V2Security.XCHACHA20_POLY1305
-        ? AeadCipher.XCHACHA20_POLY1305
-        : AeadCipher.CHACHA20_POLY1305;
-    const sealedBytes = binary.subarray(binary.length - decoded.payload.length - AEAD_TAG_BYTES);
-    let plaintext: Uint8Array;
+    const bodyAt = preEnd + lengthBytes + (payloadStart - headerEnd);
+    out = new Uint8Array(bodyAt + payloadEnd - payloadStart);
     try {
-      plaintext = aead(cipher, k.key, params.nonce, decoded.header).decrypt(sealedBytes);
+      aead(cipher, k.key, params.nonce, binary.subarray(0, headerEnd)).decrypt(
+        binary.subarray(payloadStart),
+        out.subarray(bodyAt),
+      );
     } catch {
       throw authFailed();
     }
-    body = new BinaryWriter(plaintext.length + 8).lengthPrefixed(plaintext).finish();
+    out.set(binary.subarray(headerEnd, payloadStart), preEnd + lengthBytes);
   }
   // Only an authentic frame may touch the replay memory.
   policy.replay?.check(params.keyId, params.timestamp, params.nonce);
-  const out = new Uint8Array(preEnd + lengthBytes + body.length);
-  out.set(decoded.header.subarray(0, preEnd));
+  out.set(binary.subarray(0, preEnd));
   out[3] = out[3]! & ~V2Flag.SECURED;
-  out.set(decoded.header.subarray(decoded.header.length - lengthBytes), preEnd);
-  out.set(body, preEnd + lengthBytes);
+  out.set(binary.subarray(originalLengthStart, headerEnd), preEnd);
   return {
     version: 2,
     protection,
@@ -464,30 +469,20 @@ export interface FrameSecurityInfo {
 export function peekFrameSecurity(frame: Uint8Array, limits: Partial<WireLimits> = {}): FrameSecurityInfo {
   const input = parseInput(frame, limits, "inspect");
   if (input.version === 1) {
-    const security = decodeV1Frame(input.binary, limits).security;
-    const protection =
-      security === V1Security.HMAC
-        ? FrameProtection.HMAC
-        : security === V1Security.AEAD
-          ? FrameProtection.AEAD
-          : FrameProtection.NONE;
+    const protection = v1Protection(scanV1(input.binary, limitsOf(limits)).security);
     const cipher = protection === FrameProtection.AEAD ? AeadCipher.CHACHA20_POLY1305 : null;
     return { version: 1, protection, cipher, keyId: null, timestamp: null };
   }
-  const security = decodeV2Frame(input.binary, limits).security;
+  const security = scanV2(input.binary, limitsOf(limits)).security;
   if (security === null)
     return { version: 2, protection: "none", cipher: null, keyId: null, timestamp: null };
   const params = decodeSecurityParams(security.params, security.mode);
   if (params === null) throw authFailed();
+  const cipher = v2Cipher(security.mode);
   return {
     version: 2,
-    protection: security.mode === V2Security.HMAC_SHA256 ? FrameProtection.HMAC : FrameProtection.AEAD,
-    cipher:
-      security.mode === V2Security.HMAC_SHA256
-        ? null
-        : security.mode === V2Security.XCHACHA20_POLY1305
-          ? AeadCipher.XCHACHA20_POLY1305
-          : AeadCipher.CHACHA20_POLY1305,
+    protection: cipher === null ? FrameProtection.HMAC : FrameProtection.AEAD,
+    cipher,
     keyId: params.keyId,
     timestamp: params.timestamp,
   };

@@ -20,19 +20,18 @@ export interface SecurityParams {
 }
 
 /**
- * `u8 keyIdLength (1..64) ‖ keyId (ASCII) ‖ u64 LE timestamp (ms, ≤ 2^53-1) ‖ nonce`.
- * The caller has validated the key id and the nonce length.
+ * Write `u8 keyIdLength (1..64) ‖ keyId (ASCII) ‖ u64 LE timestamp (ms, ≤ 2^53-1)` into `out` at
+ * `at` and return the offset where the nonce goes (the caller writes it). The caller has validated
+ * the key id.
  */
-export function encodeSecurityParams(keyId: string, timestamp: number, nonce: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + keyId.length + 8 + nonce.length);
-  out[0] = keyId.length;
-  for (let i = 0; i < keyId.length; i++) out[1 + i] = keyId.charCodeAt(i);
-  const view = new DataView(out.buffer);
-  const at = 1 + keyId.length;
-  view.setUint32(at, timestamp % 0x1_0000_0000, true);
-  view.setUint32(at + 4, Math.floor(timestamp / 0x1_0000_0000), true);
-  out.set(nonce, at + 8);
-  return out;
+export function writeSecurityParams(out: Uint8Array, at: number, keyId: string, timestamp: number): number {
+  out[at++] = keyId.length;
+  for (let i = 0; i < keyId.length; i++) out[at++] = keyId.charCodeAt(i);
+  const low = timestamp % 0x1_0000_0000;
+  const high = Math.floor(timestamp / 0x1_0000_0000);
+  for (let i = 0; i < 4; i++) out[at + i] = (low >>> (8 * i)) & 0xff;
+  for (let i = 0; i < 4; i++) out[at + 4 + i] = (high >>> (8 * i)) & 0xff;
+  return at + 8;
 }
 
 const KEY_ID_CHAR = new Uint8Array(128);
