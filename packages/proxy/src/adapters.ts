@@ -43,6 +43,18 @@ export interface PeerDeltaDecoder {
   decode(frame: Uint8Array): Uint8Array;
 }
 
+/** Frames one streamed (SSE) response, keeping compression context across chunks. */
+export interface PeerStreamEncoder {
+  push(chunk: Uint8Array): Uint8Array[];
+  end(): Uint8Array[];
+}
+
+/** Reverses a {@link PeerStreamEncoder}: frames in, the original SSE bytes out. */
+export interface PeerStreamDecoder {
+  push(frame: Uint8Array): Uint8Array[];
+  end(): Uint8Array[];
+}
+
 /** Turns bodies into M2M frames and back for peer links. */
 export interface PeerCodec {
   /** Short name reported in `x-m2m-peer-codec` and metrics. */
@@ -54,6 +66,9 @@ export interface PeerCodec {
   /** Session delta, when the codec offers it. */
   createDeltaEncoder?(): PeerDeltaEncoder;
   createDeltaDecoder?(maxDecodedBytes: number): PeerDeltaDecoder;
+  /** Stream framing for SSE, when the codec offers it (else one {@link PeerCodec.encode} per chunk). */
+  createStreamEncoder?(): PeerStreamEncoder;
+  createStreamDecoder?(maxDecodedBytes: number): PeerStreamDecoder;
 }
 
 /** A verdict with nothing found. */

@@ -1,15 +1,33 @@
-import { type Algorithm, compress, decompress } from "@m2m/codec";
+import {
+  type Algorithm,
+  compress,
+  DeltaDecoder,
+  DeltaEncoder,
+  decompress,
+  SseDecoder,
+  SseEncoder,
+} from "@m2m/codec";
 import type { PeerCodec } from "./adapters.js";
 
 /** Options of {@link codecPeerCodec}. */
 export interface CodecPeerOptions {
-  /** `@m2m/codec` algorithm for each frame (default `"dict"`: the trained dictionary, fast on small JSON). */
+  /** `@m2m/codec` algorithm for self-contained frames (default `"dict"`: the trained dictionary, fast on small JSON). */
   readonly algorithm?: Algorithm;
 }
 
 /**
- * Peer-link frames made by `@m2m/codec`: `compress` on the way out, `decompress` (with the
- * decompression-bomb limit) on the way in. Frames are v2 frames; the receiver never guesses the codec.
+ * Payloads each end of a conversation remembers as delta bases, and their byte budget. Both ends
+ * must agree (they are this same code); one previous turn is what a growing history needs.
+ */
+const DELTA_ENTRIES = 2;
+const DELTA_BYTES = 4 * 1024 * 1024;
+
+const limitsFor = (maxDecodedBytes: number) => ({ maxDecodedBytes, maxFrameBytes: maxDecodedBytes + 1024 });
+
+/**
+ * Peer-link frames made by `@m2m/codec`: `compress`/`decompress` for single bodies (with the
+ * decompression-bomb limit), `DeltaEncoder`/`DeltaDecoder` for conversation requests (only what
+ * changed since the previous turn travels), and `SseEncoder`/`SseDecoder` for streamed responses.
  *
  * @example
  * const codec = codecPeerCodec();
@@ -20,7 +38,16 @@ export function codecPeerCodec(options: CodecPeerOptions = {}): PeerCodec {
   return {
     name: `m2m-${algorithm}`,
     encode: (plain) => compress(plain, { algorithm }),
-    decode: (frame, maxDecodedBytes) =>
-      decompress(frame, { limits: { maxDecodedBytes, maxFrameBytes: maxDecodedBytes + 1024 } }),
+    decode: (frame, maxDecodedBytes) => decompress(frame, { limits: limitsFor(maxDecodedBytes) }),
+    createDeltaEncoder: () =>
+      new DeltaEncoder({ maxEntries: DELTA_ENTRIES, maxBytes: DELTA_BYTES, compress: { algorithm } }),
+    createDeltaDecoder: (maxDecodedBytes) =>
+      new DeltaDecoder({
+        maxEntries: DELTA_ENTRIES,
+        maxBytes: DELTA_BYTES,
+        limits: limitsFor(maxDecodedBytes),
+      }),
+    createStreamEncoder: () => new SseEncoder(),
+    createStreamDecoder: (maxDecodedBytes) => new SseDecoder({ limits: limitsFor(maxDecodedBytes) }),
   };
 }

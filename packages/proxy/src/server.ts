@@ -550,10 +550,16 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     headers.accept = req.headers.accept ?? "application/json";
     headers["content-length"] = plain.length;
     metrics.upstreamBytesOut += plain.length;
-    const upReq = sendUpstream(upstream, req.method ?? "POST", rawUrl, headers, res, route, (upRes) =>
-      onJsonResponse(upRes, res, ctx),
+    sendUpstream(
+      upstream,
+      req.method ?? "POST",
+      rawUrl,
+      headers,
+      res,
+      route,
+      (upRes) => onJsonResponse(upRes, res, ctx),
+      plain,
     );
-    upReq.end(plain);
   }
 
   interface JsonCtx {
@@ -586,22 +592,32 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     metrics.upstreamBytesOut += frame.length;
     metrics.peerWireBytes += frame.length;
     metrics.peerPlainBytes += plain.length;
-    const upReq = sendUpstream(peer!, req.method ?? "POST", rawUrl, headers, res, ctx.route, (upRes) => {
-      if (upRes.statusCode === 409 && !retry && conversation !== null) {
-        // The far proxy lost (or never had) our delta base: resend this request as a fresh start.
-        upRes.resume();
-        metrics.deltaFallbacks++;
-        sendToPeer(req, res, ctx, rawUrl, base, plain, true);
-        return;
-      }
-      onJsonResponse(upRes, res, ctx);
-    });
-    upReq.end(frame);
+    sendUpstream(
+      peer!,
+      req.method ?? "POST",
+      rawUrl,
+      headers,
+      res,
+      ctx.route,
+      (upRes) => {
+        if (upRes.statusCode === 409 && !retry && conversation !== null) {
+          // The far proxy lost (or never had) our delta base: resend this request as a fresh start.
+          upRes.resume();
+          metrics.deltaFallbacks++;
+          sendToPeer(req, res, ctx, rawUrl, base, plain, true);
+          return;
+        }
+        onJsonResponse(upRes, res, ctx);
+      },
+      frame,
+    );
   }
 
   /**
    * Send a request to `target`; `onResponse` gets the response. Failures before a response become
-   * OpenAI-shaped 502/504 answers; a client that goes away destroys the upstream request.
+   * OpenAI-shaped 502/504 answers; a client that goes away destroys the upstream request. With a
+   * `body` the request is sent here, and retried once if a pooled keep-alive socket turns out to
+   * have been closed by the other side before it answered (the race every keep-alive client has).
    */
   function sendUpstream(
     target: Target,
@@ -611,6 +627,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     res: ServerResponse,
     route: RouteName,
     onResponse: (upRes: IncomingMessage) => void,
+    body: Uint8Array | null = null,
+    retried = false,
   ): http.ClientRequest {
     const sentAt = performance.now();
     const upReq = target.client.request({
@@ -636,7 +654,9 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       if (!res.writableFinished) upReq.destroy();
     };
     res.once("close", onClientClose);
+    let responded = false;
     upReq.on("response", (upRes) => {
+      responded = true;
       clearTimeout(connectTimer);
       metrics.observeUpstream(route, (performance.now() - sentAt) / 1000);
       upRes.on("error", () => {
@@ -649,6 +669,17 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     upReq.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(connectTimer);
       if (res.destroyed || (res.writableEnded && res.headersSent)) return;
+      if (
+        body !== null &&
+        !retried &&
+        !responded &&
+        upReq.reusedSocket &&
+        (error.code === "ECONNRESET" || error.code === "EPIPE")
+      ) {
+        metrics.upstreamError("stale_socket_retried");
+        sendUpstream(target, method, rawUrl, headers, res, route, onResponse, body, true);
+        return;
+      }
       if (error instanceof UpstreamTimeout) {
         metrics.upstreamError("timeout");
         if (!res.headersSent)
@@ -679,10 +710,16 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         sendError(res, route, 502, ProxyHttpCode.UPSTREAM_UNAVAILABLE, `upstream unavailable: ${why}`);
       else res.destroy();
     });
+    if (body !== null) upReq.end(body);
     return upReq;
   }
 
   function endStreamWithError(res: ServerResponse, route: RouteName, message: string, code: string): void {
+    if (res.getHeader("content-type") === FRAME_STREAM_CONTENT_TYPE) {
+      // A framed stream cannot carry a plain event; cutting it makes the near proxy report the failure.
+      res.destroy();
+      return;
+    }
     const event = `data: ${errorBody(message, PROXY_ERROR_TYPE, code)}\n\n`;
     res.end(event);
     metrics.clientBytesOut += Buffer.byteLength(event);
@@ -730,19 +767,32 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const status = upRes.statusCode ?? 502;
     if (ct.startsWith(FRAME_STREAM_CONTENT_TYPE)) {
       const reader = new FrameRecordReader(config.maxDecodedBytes + 1024);
+      const decoder = codec!.createStreamDecoder?.(config.maxDecodedBytes) ?? null;
+      const plainOf = (pieces: Uint8Array[]): Buffer[] =>
+        pieces.map((p) => {
+          metrics.peerPlainBytes += p.length;
+          return Buffer.from(p.buffer, p.byteOffset, p.length);
+        });
       relayStream(
         upRes,
         res,
         ctx,
-        (chunk) => {
-          metrics.peerWireBytes += chunk.length;
-          const out: Buffer[] = [];
-          for (const frame of reader.push(chunk)) {
-            const plain = Buffer.from(codec!.decode(frame, config.maxDecodedBytes));
-            metrics.peerPlainBytes += plain.length;
-            out.push(plain);
-          }
-          return out;
+        {
+          push: (chunk) => {
+            metrics.peerWireBytes += chunk.length;
+            const out: Buffer[] = [];
+            for (const frame of reader.push(chunk)) {
+              out.push(
+                ...plainOf(decoder ? decoder.push(frame) : [codec!.decode(frame, config.maxDecodedBytes)]),
+              );
+            }
+            return out;
+          },
+          end: () => {
+            if (reader.incomplete)
+              throw new M2MError(ProxyErrorCode.UPSTREAM_FAILED, "peer stream ended inside a record");
+            return decoder ? plainOf(decoder.end()) : [];
+          },
         },
         upRes.headers[ORIGINAL_TYPE_HEADER],
       );
@@ -881,7 +931,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     upRes: IncomingMessage,
     res: ServerResponse,
     ctx: JsonCtx,
-    transform: ((chunk: Buffer) => Buffer[]) | null,
+    transform: { push(chunk: Buffer): Buffer[]; end(): Buffer[] } | null,
     originalType: string | string[] | undefined,
   ): void {
     const status = upRes.statusCode ?? 502;
@@ -900,29 +950,40 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const scanning = scanner !== null && SCANNED_ROUTES.has(ctx.route) && status < 300;
     const extractor = scanning ? new SseTextExtractor() : null;
     const streamScanner = scanning ? scanner!.createStreamScanner() : null;
+    const encoder = ctx.replyFramed && codec?.createStreamEncoder ? codec.createStreamEncoder() : null;
     let stopped = false;
     const aligned = scanning && block;
     let held: Buffer = Buffer.alloc(0);
     const flagged = new Set<string>();
-    const write = (plain: Buffer): boolean => {
-      let out = plain;
-      if (ctx.replyFramed && codec) {
-        const frame = codec.encode(plain);
-        out = frameRecord(frame);
-        metrics.peerWireBytes += out.length;
-        metrics.peerPlainBytes += plain.length;
+    const writeFrames = (frames: Uint8Array[], plainBytes: number): boolean => {
+      let ok = true;
+      metrics.peerPlainBytes += plainBytes;
+      for (const frame of frames) {
+        const record = frameRecord(frame);
+        metrics.peerWireBytes += record.length;
+        metrics.clientBytesOut += record.length;
+        ok = res.write(record) && ok;
       }
-      metrics.clientBytesOut += out.length;
-      return res.write(out);
+      return ok;
+    };
+    const write = (plain: Buffer): boolean => {
+      if (ctx.replyFramed && codec) {
+        return writeFrames(encoder ? encoder.push(plain) : [codec.encode(plain)], plain.length);
+      }
+      metrics.clientBytesOut += plain.length;
+      return res.write(plain);
+    };
+    const finish = () => {
+      if (encoder) writeFrames(encoder.end(), 0);
+      res.end();
+      finishMetrics(res, ctx.route, status);
     };
     const stopWith = (v: ScanVerdict) => {
       stopped = true;
       recordVerdict(v, "response", true);
       upRes.destroy();
-      const event = Buffer.from(`data: ${blockBody(v, "response")}\n\n`);
-      write(event);
-      res.end();
-      finishMetrics(res, ctx.route, status);
+      write(Buffer.from(`data: ${blockBody(v, "response")}\n\n`));
+      finish();
     };
     const inspect = (v: ScanVerdict | null): boolean => {
       if (v === null) return false;
@@ -930,22 +991,17 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         stopWith(v);
         return true;
       }
-      for (const c of v.categories) if (!flagged.has(c)) flagged.add(c);
+      for (const c of v.categories) flagged.add(c);
       return false;
     };
-    upRes.on("data", (chunk: Buffer) => {
-      if (stopped) return;
-      metrics.upstreamBytesIn += chunk.length;
-      let pieces: Buffer[];
-      try {
-        pieces = transform ? transform(chunk) : [chunk];
-      } catch {
-        stopped = true;
-        metrics.upstreamError("bad_frame");
-        upRes.destroy();
-        endStreamWithError(res, ctx.route, "peer sent a bad M2M frame", ProxyHttpCode.BAD_FRAME);
-        return;
-      }
+    const badFrame = () => {
+      stopped = true;
+      metrics.upstreamError("bad_frame");
+      upRes.destroy();
+      endStreamWithError(res, ctx.route, "peer sent a bad M2M frame", ProxyHttpCode.BAD_FRAME);
+    };
+    /** Scan and relay pieces of plain SSE; false once the stream was stopped. */
+    const relay = (pieces: Buffer[]): boolean => {
       for (let piece of pieces) {
         if (aligned) {
           // Under the block policy, relay whole events only, so an error event can replace the
@@ -958,16 +1014,37 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         }
         if (extractor && streamScanner) {
           const text = extractor.push(piece);
-          if (text !== "" && inspect(streamScanner.push(text))) return;
+          if (text !== "" && inspect(streamScanner.push(text))) return false;
         }
         if (!write(piece)) {
           upRes.pause();
           res.once("drain", () => upRes.resume());
         }
       }
+      return true;
+    };
+    upRes.on("data", (chunk: Buffer) => {
+      if (stopped) return;
+      metrics.upstreamBytesIn += chunk.length;
+      let pieces: Buffer[];
+      try {
+        pieces = transform ? transform.push(chunk) : [chunk];
+      } catch {
+        badFrame();
+        return;
+      }
+      relay(pieces);
     });
     upRes.on("end", () => {
       if (stopped) return;
+      let tail: Buffer[];
+      try {
+        tail = transform ? transform.end() : [];
+      } catch {
+        badFrame();
+        return;
+      }
+      if (!relay(tail)) return;
       if (held.length > 0) {
         const rest = held;
         held = Buffer.alloc(0);
@@ -985,8 +1062,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         for (const c of final.categories) flagged.add(c);
         for (const c of flagged) metrics.flag(c, "response");
       }
-      res.end();
-      finishMetrics(res, ctx.route, status);
+      finish();
     });
   }
 

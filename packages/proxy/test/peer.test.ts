@@ -1,4 +1,4 @@
-import { compress, decompress } from "@m2m/codec";
+import { compress, decompress, SseDecoder } from "@m2m/codec";
 import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { FRAME_CONTENT_TYPE, FRAME_STREAM_CONTENT_TYPE, ORIGINAL_TYPE_HEADER } from "../src/peer.js";
@@ -124,12 +124,17 @@ describe("receiving frames directly", () => {
     });
     expect(res.headers.get("content-type")).toBe(FRAME_STREAM_CONTENT_TYPE);
     const bytes = Buffer.from(await res.arrayBuffer());
+    const decoder = new SseDecoder();
     let sse = "";
-    for (let at = 0; at < bytes.length; ) {
+    let records = 0;
+    for (let at = 0; at < bytes.length; records++) {
       const n = bytes.readUInt32LE(at);
-      sse += new TextDecoder().decode(decompress(bytes.subarray(at + 4, at + 4 + n)));
+      for (const piece of decoder.push(bytes.subarray(at + 4, at + 4 + n)))
+        sse += new TextDecoder().decode(piece);
       at += 4 + n;
     }
+    decoder.end();
+    expect(records).toBeGreaterThan(1);
     expect(sse).toContain("data: [DONE]");
     expect(sse).toContain('"content":"Hello "');
   });
@@ -155,5 +160,53 @@ describe("receiving frames directly", () => {
     });
     expect(bomb.status).toBe(413);
     expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe("session delta between peers", () => {
+  const turn = async (url: string, messages: unknown[]) => {
+    const r = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer conv" },
+      body: JSON.stringify({ model: "gpt-4o", messages }),
+    });
+    expect(r.status).toBe(200);
+    return (await r.json()) as { choices: Array<{ message: { content: string } }> };
+  };
+
+  it("later turns of a conversation cost far fewer link bytes than the first", async () => {
+    const upstream = await fx.upstream();
+    const far = await fx.proxy({ upstream: upstream.url });
+    const near = await fx.proxy({ upstream: upstream.url, peer: far.url });
+    const all = history(20);
+    const sent: number[] = [];
+    for (let k = 3; k <= all.length; k += 2) {
+      const before = near.metrics.upstreamBytesOut;
+      await turn(near.url, all.slice(0, k));
+      sent.push(near.metrics.upstreamBytesOut - before);
+      // The upstream got the exact growing history each time.
+      expect(JSON.parse(upstream.requests.at(-1)!.body.toString()).messages).toHaveLength(k);
+    }
+    const plainLast = Buffer.byteLength(JSON.stringify({ model: "gpt-4o", messages: all }));
+    // The last turn re-sends the whole history in plain JSON but only the new messages on the link.
+    expect(sent.at(-1)!).toBeLessThan(plainLast / 10);
+    expect(near.metrics.deltaFallbacks).toBe(0);
+  });
+
+  it("a far proxy that lost its state answers 409 and the near proxy resends a full frame", async () => {
+    const upstream = await fx.upstream();
+    const first = await fx.proxy({ upstream: upstream.url });
+    const port = new URL(first.url).port;
+    const near = await fx.proxy({ upstream: upstream.url, peer: first.url });
+    const all = history(6);
+    await turn(near.url, all.slice(0, 3));
+    await turn(near.url, all.slice(0, 5));
+    await first.close();
+    // A fresh far proxy on the same port knows nothing of the conversation.
+    await fx.proxy({ upstream: upstream.url, port: Number(port) });
+    const r = await turn(near.url, all.slice(0, 7));
+    expect(r.choices[0]!.message.content).toBe("Hello from the M2M test upstream.");
+    expect(near.metrics.deltaFallbacks).toBe(1);
+    expect(JSON.parse(upstream.requests.at(-1)!.body.toString()).messages).toHaveLength(7);
   });
 });
