@@ -253,7 +253,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       url,
       sessionId: info.sessionId,
       negotiated: info.negotiated,
-      peersVerified: info.peerStaticKey?.every((b, i) => b === workerKeys.publicKey[i]),
+      peersVerified: info.peerStaticKey?.every((b, i) => b === workerKeys.publicKey[i]) === true,
       connectMs: t1 - t0,
       handshakeMs: t2 - t1,
       handshakeBytes,
