@@ -313,3 +313,23 @@ describe("peekFrameSecurity", () => {
     expect(peekFrameSecurity(v2Frame()).protection).toBe("none");
   });
 });
+
+describe("pluggable key sources and replay memory", () => {
+  it("accepts any object with get/all and any replay checker with check", () => {
+    const seen: string[] = [];
+    const source = { get: (id: string) => (id === "k1" ? KEY : undefined), all: () => [KEY] };
+    const checker = {
+      check: (keyId: string) => {
+        seen.push(keyId);
+      },
+    };
+    openFrame(sealFrame(v2Frame(), KEY), { require: "aead", keys: source, replay: checker });
+    expect(seen).toEqual(["k1"]);
+    expect(code(() => openFrame(sealFrame(v2Frame(), KEY), { require: "aead", keys: {} as never }))).toBe(
+      CryptoErrorCode.INVALID_ARGUMENT,
+    );
+    expect(
+      code(() => openFrame(sealFrame(v2Frame(), KEY), { require: "aead", keys: [KEY], replay: {} as never })),
+    ).toBe(CryptoErrorCode.INVALID_ARGUMENT);
+  });
+});

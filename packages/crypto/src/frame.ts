@@ -18,11 +18,9 @@ import { chacha20poly1305, xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { assertBytes, constantTimeEqual, isBytes } from "./bytes.js";
 import { authFailed, CryptoErrorCode, invalidArgument } from "./errors.js";
 import { assertFrameKey, type FrameKey } from "./frame-key.js";
-import { Keyring } from "./keyring.js";
 import { limitsOf, scanV1, scanV2 } from "./layout.js";
 import { hmacSha256 } from "./primitives.js";
 import { fillRandom } from "./random-pool.js";
-import { ReplayGuard } from "./replay-guard.js";
 import { decodeSecurityParams, NONCE_BYTES, writeSecurityParams } from "./security-params.js";
 
 /** Protection levels, weakest first. A receiver requires a minimum; anything weaker is refused. */
@@ -61,19 +59,35 @@ export interface SealOptions {
   readonly limits?: Partial<WireLimits>;
 }
 
+/**
+ * Where a receiver finds keys: {@link Keyring} implements it; any object with these two methods
+ * works (a database-backed store, say). Arrays of {@link FrameKey} are accepted too.
+ */
+export interface FrameKeySource {
+  /** The valid key with this id, or undefined. */
+  get(id: string): FrameKey | undefined;
+  /** Every valid key (v1 frames carry no key id, so the receiver tries these). */
+  all(): FrameKey[];
+}
+
+/** Replay memory: {@link ReplayGuard} implements it. Throws `CRYPTO_REPLAY` to refuse a frame. */
+export interface ReplayChecker {
+  check(keyId: string, timestamp: number, nonce: Uint8Array): void;
+}
+
 /** What a receiver accepts. Nothing in the frame itself can lower these requirements. */
 export interface ReceivePolicy {
   /** Minimum protection: `none` < `hmac` < `aead`. Frames claiming less are refused (`CRYPTO_POLICY_REFUSED`). */
   readonly require: FrameProtection;
   /** Keys to verify with: a {@link Keyring} (lookup by the frame's key id, grace periods honoured) or a list. */
-  readonly keys?: Keyring | readonly FrameKey[];
+  readonly keys?: FrameKeySource | readonly FrameKey[];
   /** When set, only these key ids are accepted, whatever the keyring holds. */
   readonly acceptKeyIds?: readonly string[];
   /**
    * Replay protection. When set, only v2 secured frames are accepted (v1 and unsecured frames
    * carry no authenticated timestamp or nonce) and every frame is checked against the guard.
    */
-  readonly replay?: ReplayGuard;
+  readonly replay?: ReplayChecker;
   /** Accept v1 frames (reference layout, no key id, no replay protection). Default: true unless `replay` is set. */
   readonly allowV1?: boolean;
   /** Wire limits applied while parsing. */
@@ -286,8 +300,16 @@ function checkPolicy(policy: ReceivePolicy): void {
     throw invalidArgument(`"policy" expected a ReceivePolicy`);
   if (RANK[policy.require] === undefined || !Object.hasOwn(RANK, policy.require))
     throw invalidArgument(`"policy.require" must be "none", "hmac" or "aead"`);
-  if (policy.replay !== undefined && !(policy.replay instanceof ReplayGuard))
+  if (policy.replay !== undefined && typeof policy.replay?.check !== "function")
     throw invalidArgument(`"policy.replay" expected a ReplayGuard`);
+  const keys = policy.keys as unknown;
+  if (
+    keys !== undefined &&
+    !Array.isArray(keys) &&
+    (typeof (keys as FrameKeySource).get !== "function" || typeof (keys as FrameKeySource).all !== "function")
+  ) {
+    throw invalidArgument(`"policy.keys" expected a Keyring or an array of FrameKey`);
+  }
 }
 
 function refuseWeaker(policy: ReceivePolicy, protection: FrameProtection): void {
@@ -310,15 +332,20 @@ function lookupKey(policy: ReceivePolicy, id: string): FrameKey | undefined {
   if (!idAccepted(policy, id)) return undefined;
   const keys = policy.keys;
   if (keys === undefined) return undefined;
-  if (keys instanceof Keyring) return keys.get(id);
-  return keys.find((k) => k.id === id);
+  if (isKeyList(keys)) return keys.find((k) => k.id === id);
+  return keys.get(id);
 }
 
 function candidateKeys(policy: ReceivePolicy): FrameKey[] {
   const keys = policy.keys;
   if (keys === undefined) return [];
-  const all = keys instanceof Keyring ? keys.all() : [...keys];
+  const all = isKeyList(keys) ? [...keys] : keys.all();
   return all.filter((k) => idAccepted(policy, k.id)).slice(0, MAX_V1_CANDIDATE_KEYS);
+}
+
+// Duck-typed rather than instanceof, so a Keyring from another copy of this package still works.
+function isKeyList(keys: FrameKeySource | readonly FrameKey[]): keys is readonly FrameKey[] {
+  return Array.isArray(keys);
 }
 
 function usableKey(k: FrameKey): boolean {

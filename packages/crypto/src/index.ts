@@ -11,6 +11,7 @@ export {
 export { CryptoErrorCode } from "./errors.js";
 export {
   AeadCipher,
+  type FrameKeySource,
   FrameProtection,
   type FrameSecurityInfo,
   type OpenedFrame,
@@ -18,6 +19,7 @@ export {
   openFrameDetailed,
   peekFrameSecurity,
   type ReceivePolicy,
+  type ReplayChecker,
   type SealOptions,
   sealFrame,
 } from "./frame.js";
