@@ -172,12 +172,8 @@ function wasmBrotliDecompress(mod: BrotliWasmModule, data: Uint8Array, max: numb
       total += r.buf.length;
       if (total > max) throw limitError(max);
       if (r.buf.length) chunks.push(r.buf.slice());
-      if (r.code === 0 /* success */) break;
-      if (
-        r.code === 1 /* needs more input */ ||
-        (r.buf.length === 0 && r.input_offset === 0) ||
-        guard > 1e6
-      ) {
+      if (r.code === 1 /* ResultSuccess (brotli-wasm numbers its codes from 1) */) break;
+      if (r.code === 2 /* NeedsMoreInput */ || (r.buf.length === 0 && r.input_offset === 0) || guard > 1e6) {
         throw codecError(CodecErrorCode.CORRUPT, "brotli stream is truncated");
       }
     }

@@ -31,7 +31,7 @@ export interface SseOptions {
 class Context {
   private buffer: Uint8Array;
   constructor(dictionary: Dictionary) {
-    this.buffer = dictionary.bytes.slice(-MAX_DICTIONARY_BYTES);
+    this.buffer = dictionary.bytes.subarray(Math.max(0, dictionary.bytes.length - MAX_DICTIONARY_BYTES));
   }
   get bytes(): Uint8Array {
     return this.buffer;

@@ -1,0 +1,161 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CodecId, decodeV2Frame, M2MError, peekV2Header, Schema } from "@m2m/wire";
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type Algorithm,
+  compress,
+  compressToText,
+  decompress,
+  decompressJson,
+  decompressToString,
+} from "./codec.js";
+import { createDictionary, getDefaultDictionary } from "./dictionary.js";
+import { CodecErrorCode } from "./errors.js";
+import { loadTokenizer } from "./tokenizers.js";
+
+const fixturesDir = resolve(dirname(fileURLToPath(import.meta.url)), "../test/fixtures");
+const fixtures = readdirSync(fixturesDir)
+  .filter((f) => !f.endsWith(".md"))
+  .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(fixturesDir, f))) }));
+const ALGORITHMS: Algorithm[] = ["auto", "m2m", "brotli", "tk", "dict", "none"];
+const isJson = (b: Uint8Array): boolean => {
+  try {
+    JSON.parse(new TextDecoder().decode(b));
+    return true;
+  } catch {
+    return false;
+  }
+};
+const codeOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    if (M2MError.isInstance(e)) return e.code;
+    throw e;
+  }
+  return "no error";
+};
+
+beforeAll(async () => {
+  await Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
+}, 60_000);
+
+describe("round trip of every fixture through every algorithm", () => {
+  for (const { name, bytes } of fixtures) {
+    for (const algorithm of ALGORITHMS) {
+      if (algorithm === "m2m" && !isJson(bytes)) continue;
+      it(`${name} · ${algorithm} · binary and text`, () => {
+        expect(decompress(compress(bytes, { algorithm }))).toEqual(bytes);
+        expect(decompress(compressToText(bytes, { algorithm }))).toEqual(bytes);
+      });
+    }
+    for (const tokenizer of ["o200k", "llama3"] as const) {
+      it(`${name} · tk ${tokenizer}`, () => {
+        expect(decompress(compressToText(bytes, { algorithm: "tk", tokenizer }))).toEqual(bytes);
+        expect(decompress(compress(bytes, { algorithm: "tk", tokenizer }))).toEqual(bytes);
+      });
+    }
+  }
+  it("m2m refuses non-JSON with CODEC_UNSUPPORTED_INPUT", () => {
+    expect(codeOf(() => compress("not json", { algorithm: "m2m" }))).toBe(CodecErrorCode.UNSUPPORTED_INPUT);
+  });
+});
+
+describe("auto", () => {
+  it("never emits more than 16 bytes over the input (binary), and round-trips", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.string({ maxLength: 2000 })), (input) => {
+        const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+        const frame = compress(input);
+        expect(frame.length).toBeLessThanOrEqual(bytes.length + 16);
+        expect(decompress(frame)).toEqual(bytes);
+      }),
+      { numRuns: 600 },
+    );
+  });
+  it("text form is never longer than a text input that is not itself a frame prefix", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 500 }), (s) => {
+        const t = compressToText(s);
+        if (!s.startsWith("#")) expect(t.length).toBeLessThanOrEqual(s.length);
+        expect(decompressToString(t)).toBe(s);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("uses the shipped dictionary on chat JSON and names it in the header", () => {
+    const json = fixtures.find((f) => f.name.startsWith("vercel-groq-groq-tool-call"))!.bytes;
+    const frame = decodeV2Frame(compress(json));
+    expect(frame.codec).toBe(CodecId.DICTIONARY_DEFLATE);
+    expect(frame.codecParams).toEqual(getDefaultDictionary().id);
+    expect(frame.schema).toBe(Schema.RESPONSE);
+    expect(frame.crc32).not.toBeNull();
+  });
+});
+
+describe("algorithm none and passthrough", () => {
+  it("returns plain input unchanged and wraps input that looks like a frame", () => {
+    expect(compressToText("hello", { algorithm: "none" })).toBe("hello");
+    expect(decompressToString(compressToText("#M2M|1|abc", { algorithm: "none" }))).toBe("#M2M|1|abc");
+    const magic = Uint8Array.of(0xc1, 0x4d, 2, 9);
+    expect(decompress(compress(magic, { algorithm: "none" }))).toEqual(magic);
+  });
+});
+
+describe("dictionaries", () => {
+  it("a frame naming an unknown dictionary fails with CODEC_UNKNOWN_DICTIONARY; giving it succeeds", () => {
+    const dict = createDictionary(
+      new TextEncoder().encode('{"role":"user","content":"custom dictionary text"}'),
+    );
+    const frame = compress('{"role":"user","content":"custom dictionary text!"}', {
+      algorithm: "dict",
+      dictionary: dict,
+    });
+    expect(codeOf(() => decompress(frame))).toBe(CodecErrorCode.UNKNOWN_DICTIONARY);
+    expect(decompressToString(frame, { dictionaries: [dict] })).toBe(
+      '{"role":"user","content":"custom dictionary text!"}',
+    );
+  });
+});
+
+describe("limits", () => {
+  it("refuses a frame whose declared length exceeds maxDecodedBytes before decompressing", () => {
+    const frame = compress("x".repeat(5000), { algorithm: "brotli" });
+    expect(codeOf(() => decompress(frame, { limits: { maxDecodedBytes: 1000 } }))).toBe(
+      "WIRE_LIMIT_EXCEEDED",
+    );
+  });
+  it("refuses reference brotli output over maxDecodedBytes", () => {
+    const text = compressToText("y".repeat(50_000), { algorithm: "brotli" });
+    expect(codeOf(() => decompress(text, { limits: { maxDecodedBytes: 10_000 } }))).toBe(
+      CodecErrorCode.LIMIT_EXCEEDED,
+    );
+  });
+  it("decompressJson enforces depth and array length", () => {
+    const deep = compress("[".repeat(100) + "]".repeat(100));
+    expect(codeOf(() => decompressJson(deep, { limits: { maxJsonDepth: 32 } }))).toMatch(/LIMIT|JSON/);
+    const wide = compress(`[${"1,".repeat(2000)}1]`);
+    expect(codeOf(() => decompressJson(wide, { limits: { maxArrayLength: 100 } }))).toMatch(/LIMIT|JSON/);
+    expect(decompressJson(compress('{"a":[1,2]}'))).toEqual({ a: [1, 2] });
+  });
+  it("flags corruption: flipped payload bytes give CORRUPT or CHECKSUM_MISMATCH", () => {
+    const frame = compress(fixtures[0]!.bytes, { algorithm: "dict" });
+    const h = peekV2Header(frame);
+    expect(h.codec).toBe(CodecId.DICTIONARY_DEFLATE);
+    const bad = frame.slice();
+    bad[bad.length - 6]! ^= 0x10;
+    expect([CodecErrorCode.CORRUPT, CodecErrorCode.CHECKSUM_MISMATCH]).toContain(
+      codeOf(() => decompress(bad)),
+    );
+  });
+  it("routing option adds a readable routing header", () => {
+    const json =
+      '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi there, how are you doing today?"}]}';
+    const h = peekV2Header(compress(json, { routing: true }));
+    expect(h.routing?.kind).toBe("request");
+    expect(h.routing && "model" in h.routing ? h.routing.model : "").toBe("gpt-4o");
+  });
+});

@@ -1,0 +1,62 @@
+import { M2MError } from "@m2m/wire";
+import { describe, expect, it } from "vitest";
+import { compress, decompressToString } from "./codec.js";
+import {
+  createDictionary,
+  decodeDictionaryFile,
+  encodeDictionaryFile,
+  getDefaultDictionary,
+  trainDictionary,
+} from "./dictionary.js";
+import { CodecErrorCode } from "./errors.js";
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const samples = Array.from({ length: 20 }, (_, i) =>
+  utf8(
+    JSON.stringify({
+      model: "acme-model-7",
+      messages: [
+        {
+          role: "system",
+          content: "You are the ACME order assistant. Always confirm the order number first.",
+        },
+        { role: "user", content: `Where is order ${1000 + i}? It was placed on day ${i}.` },
+      ],
+    }),
+  ),
+);
+
+describe("dictionaries", () => {
+  it("training is deterministic and captures shared content", () => {
+    const a = trainDictionary(samples);
+    const b = trainDictionary(samples);
+    expect(a.idHex).toBe(b.idHex);
+    expect(new TextDecoder().decode(a.bytes)).toContain("You are the ACME order assistant");
+  });
+  it("a trained dictionary beats the generic one on its own application's traffic", () => {
+    const app = trainDictionary(samples.slice(0, 10));
+    const held = samples[15]!;
+    const withApp = compress(held, { algorithm: "dict", dictionary: app });
+    const generic = compress(held, { algorithm: "dict" });
+    expect(withApp.length).toBeLessThan(generic.length);
+    expect(decompressToString(withApp, { dictionaries: [app] })).toBe(new TextDecoder().decode(held));
+  });
+  it("dictionary files round-trip and are verified by content hash", () => {
+    const d = trainDictionary(samples);
+    const file = encodeDictionaryFile(d);
+    expect(decodeDictionaryFile(file).idHex).toBe(d.idHex);
+    const tampered = file.slice();
+    tampered[10]! ^= 1;
+    expect(() => decodeDictionaryFile(tampered)).toThrow(M2MError);
+    try {
+      decodeDictionaryFile(utf8("not a dictionary"));
+    } catch (e) {
+      expect(M2MError.isInstance(e) && e.code).toBe(CodecErrorCode.BAD_DICTIONARY);
+    }
+  });
+  it("the shipped default dictionary is at most 32 KiB and named by its hash", () => {
+    const d = getDefaultDictionary();
+    expect(d.bytes.length).toBeLessThanOrEqual(32768);
+    expect(createDictionary(d.bytes).idHex).toBe(d.idHex);
+  });
+});

@@ -1,0 +1,46 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadTokenizer, SseDecoder, SseEncoder } from "../src/index.js";
+import { fuzz } from "./fuzz-helpers.js";
+
+const N = 100_000;
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const _conversation = Array.from({ length: 6 }, (_, k) =>
+  JSON.stringify({
+    model: "gpt-4o",
+    messages: Array.from({ length: k + 1 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      content: `turn ${i}: ${"words ".repeat(i * 5)}`,
+    })),
+  }),
+);
+
+beforeAll(async () => {
+  await Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
+}, 60_000);
+
+describe(`fuzz: ${N} mutated inputs per decoder give a value or an M2MError`, () => {
+  it("SseDecoder.push (fresh decoder per input, frames from a real stream)", () => {
+    const enc = new SseEncoder();
+    const frames = [
+      ...enc.push(utf8('data: {"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"Hel"}}]}\n\n')),
+      ...enc.push(
+        utf8(
+          'data: {"id":"chatcmpl-1","choices":[{"index":0,"delta":{"content":"lo"}}]}\n\ndata: [DONE]\n\n',
+        ),
+      ),
+    ];
+    const whole = Uint8Array.from([...frames[0]!, ...frames[1]!]);
+    expect(
+      fuzz(
+        N,
+        [frames[0]!, whole],
+        (b) => {
+          const dec = new SseDecoder({ limits: { maxDecodedBytes: 1 << 20 } });
+          dec.push(b);
+          dec.end();
+        },
+        22,
+      ),
+    ).toBeGreaterThan(0);
+  }, 60_000);
+});

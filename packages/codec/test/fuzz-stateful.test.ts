@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  DeltaDecoder,
+  DeltaEncoder,
+  decodeDictionaryFile,
+  decodeTokenNativeBinary,
+  encodeDictionaryFile,
+  encodeTokenNativeBinary,
+  loadTokenizer,
+  trainDictionary,
+} from "../src/index.js";
+import { fuzz } from "./fuzz-helpers.js";
+
+const N = 100_000;
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const conversation = Array.from({ length: 6 }, (_, k) =>
+  JSON.stringify({
+    model: "gpt-4o",
+    messages: Array.from({ length: k + 1 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      content: `turn ${i}: ${"words ".repeat(i * 5)}`,
+    })),
+  }),
+);
+
+beforeAll(async () => {
+  await Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
+}, 60_000);
+
+describe(`fuzz: ${N} mutated inputs per decoder give a value or an M2MError`, () => {
+  it("DeltaDecoder.decode (decoder holds the real bases)", () => {
+    const enc = new DeltaEncoder();
+    const frames = conversation.map((c) => enc.encode(c));
+    const dec = new DeltaDecoder({ limits: { maxDecodedBytes: 1 << 20 } });
+    for (const f of frames) dec.decode(f);
+    // Re-prime the decoder so every mutated delta has its base available, then fuzz.
+    expect(fuzz(N, frames, (b) => dec.decode(b), 21)).toBeGreaterThan(0);
+  }, 60_000);
+  it("decodeDictionaryFile", () => {
+    const file = encodeDictionaryFile(trainDictionary(conversation.map(utf8)));
+    expect(fuzz(N, [file], (b) => decodeDictionaryFile(b), 23)).toBeGreaterThan(0);
+  }, 60_000);
+  it("decodeTokenNativeBinary (reference binary form)", () => {
+    const seeds = [
+      encodeTokenNativeBinary("Hello, world!", "cl100k"),
+      encodeTokenNativeBinary("hi<|endoftext|>there", "o200k"),
+      encodeTokenNativeBinary(conversation[2]!, "llama3"),
+    ];
+    expect(
+      fuzz(N, seeds, (b) => decodeTokenNativeBinary(b, { limits: { maxDecodedBytes: 1 << 20 } }), 24),
+    ).toBeGreaterThan(0);
+  }, 60_000);
+});
