@@ -38,6 +38,13 @@ export interface ProxyConfig {
   readonly upstreamMaxSockets: number;
   /** How long shutdown waits for in-flight requests before closing them (default 10 s). */
   readonly shutdownGraceMs: number;
+  /**
+   * 32-byte key (64 hex characters) shared by two peer proxies: frames on the link are sealed
+   * (AEAD) and unsealed frames are refused. Optional; never logged.
+   */
+  readonly peerKey: string | null;
+  /** Key id sent with sealed frames (default "peer"). */
+  readonly peerKeyId: string;
   /** Authorization sent upstream when the client sends none (optional; never logged). */
   readonly apiKey: string | null;
   /** Log one line per request (method, path, status, ms) on stderr; never headers or bodies. */
@@ -193,6 +200,23 @@ export const PROXY_OPTIONS: readonly ProxyOption[] = [
     describe: "on SIGTERM/SIGINT, time in-flight requests get to finish",
   },
   {
+    key: "peerKey",
+    flag: "peer-key",
+    env: "M2M_PROXY_PEER_KEY",
+    type: "string",
+    default: null,
+    describe:
+      "64 hex characters shared by both peer proxies: seal frames on the link (AEAD, replay-checked) and refuse unsealed ones (never logged)",
+  },
+  {
+    key: "peerKeyId",
+    flag: "peer-key-id",
+    env: "M2M_PROXY_PEER_KEY_ID",
+    type: "string",
+    default: "peer",
+    describe: "key id sent with sealed peer frames",
+  },
+  {
     key: "apiKey",
     flag: "api-key",
     env: "M2M_PROXY_API_KEY",
@@ -294,6 +318,10 @@ export function resolveProxyConfig(sources: ProxyConfigSources): ProxyConfig {
   checkUrl("upstream", config.upstream);
   if (config.peer !== null) checkUrl("peer", config.peer);
   if (config.port > 65535) bad(`"port" must be at most 65535`);
+  if (config.peerKey !== null && !/^[0-9a-fA-F]{64}$/.test(config.peerKey))
+    bad(`"peer-key" must be 64 hex characters (32 bytes)`);
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(config.peerKeyId))
+    bad(`"peer-key-id" must be 1-64 characters of [A-Za-z0-9._:-]`);
   return Object.freeze(config);
 }
 

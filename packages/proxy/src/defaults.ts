@@ -1,6 +1,7 @@
 import type { PeerCodec, ProxyScanner } from "./adapters.js";
 import { codecPeerCodec } from "./codec-adapter.js";
-import type { SecurityPolicy } from "./config.js";
+import type { ProxyConfig, SecurityPolicy } from "./config.js";
+import { sealedPeerCodec } from "./sealed-codec.js";
 import { securityScanner } from "./security-adapter.js";
 
 /**
@@ -14,11 +15,17 @@ export function defaultScanner(policy: SecurityPolicy): ProxyScanner {
 }
 
 /**
- * The codec used on peer links by default: `@m2m/codec` frames (trained-dictionary deflate).
+ * The codec used on peer links by default: `@m2m/codec` frames (dictionary, session delta, SSE),
+ * sealed with `@m2m/crypto` when the config has a `peerKey`.
  *
  * @example
- * const codec = defaultPeerCodec();
+ * const codec = defaultPeerCodec(config);
  */
-export function defaultPeerCodec(): PeerCodec {
-  return codecPeerCodec();
+export function defaultPeerCodec(config?: Pick<ProxyConfig, "peerKey" | "peerKeyId">): PeerCodec {
+  const codec = codecPeerCodec();
+  if (!config?.peerKey) return codec;
+  return sealedPeerCodec(codec, {
+    id: config.peerKeyId,
+    key: Uint8Array.from(Buffer.from(config.peerKey, "hex")),
+  });
 }

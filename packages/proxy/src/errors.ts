@@ -30,6 +30,7 @@ export const ProxyHttpCode = {
   BAD_ENCODING: "bad_content_encoding",
   INVALID_JSON: "invalid_json",
   BAD_FRAME: "bad_m2m_frame",
+  FRAME_AUTH_FAILED: "m2m_frame_auth_failed",
   DELTA_BASE_MISSING: "delta_base_missing",
   SHUTTING_DOWN: "shutting_down",
 } as const;

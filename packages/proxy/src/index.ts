@@ -41,6 +41,7 @@ export {
   serveUntilSignal,
   startProxy,
 } from "./run.js";
+export { sealedPeerCodec } from "./sealed-codec.js";
 export { securityScanner } from "./security-adapter.js";
 export { createProxyServer, type ProxyServer, type ProxyServerOptions, type RouteName } from "./server.js";
 export { SseTextExtractor } from "./sse.js";

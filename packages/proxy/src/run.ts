@@ -91,7 +91,7 @@ export async function startProxy(
     config,
     scanner:
       options.scanner !== undefined ? options.scanner : config.scan ? defaultScanner(config.policy) : null,
-    codec: options.codec !== undefined ? options.codec : defaultPeerCodec(),
+    codec: options.codec !== undefined ? options.codec : defaultPeerCodec(config),
     ...(options.log ? { log: options.log } : {}),
   });
   const url = await proxy.listen();

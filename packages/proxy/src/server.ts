@@ -481,6 +481,11 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         if (error.status === 413) req.resume();
         return;
       }
+      if (M2MError.isInstance(error) && error.code.startsWith("CRYPTO_")) {
+        // One generic answer for every authentication failure: no oracle for the sender.
+        sendError(res, route, 401, ProxyHttpCode.FRAME_AUTH_FAILED, "M2M frame authentication failed");
+        return;
+      }
       if (M2MError.isInstance(error)) {
         const missing = error.code === "CODEC_DELTA_BASE_MISSING";
         const tooBig = error.code.endsWith("LIMIT_EXCEEDED");
@@ -765,6 +770,19 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   function onJsonResponse(upRes: IncomingMessage, res: ServerResponse, ctx: JsonCtx): void {
     const ct = upRes.headers["content-type"] ?? "";
     const status = upRes.statusCode ?? 502;
+    if (
+      peer &&
+      config.peerKey !== null &&
+      status < 300 &&
+      !ct.startsWith(FRAME_CONTENT_TYPE) &&
+      !ct.startsWith(FRAME_STREAM_CONTENT_TYPE)
+    ) {
+      // On a sealed link a success must arrive sealed; anything else may have been injected.
+      upRes.resume();
+      metrics.upstreamError("unsealed_peer_answer");
+      sendError(res, ctx.route, 502, ProxyHttpCode.BAD_FRAME, "peer answered without a sealed M2M frame");
+      return;
+    }
     if (ct.startsWith(FRAME_STREAM_CONTENT_TYPE)) {
       const reader = new FrameRecordReader(config.maxDecodedBytes + 1024);
       const decoder = codec!.createStreamDecoder?.(config.maxDecodedBytes) ?? null;
