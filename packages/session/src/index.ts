@@ -10,6 +10,14 @@ export {
   SessionConnection,
   type TransportHandlers,
 } from "./connection.js";
+export {
+  capabilitiesFromReference,
+  MAX_ENVELOPE_BYTES,
+  parseReferenceEnvelope,
+  type ReferenceCapabilities,
+  type ReferenceEnvelope,
+  writeReferenceEnvelope,
+} from "./envelope.js";
 export { SessionErrorCode } from "./errors.js";
 export { type HandshakeResult, type SessionIdentity, transcriptHash } from "./handshake.js";
 export {
