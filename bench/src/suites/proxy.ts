@@ -213,7 +213,7 @@ async function peerBytes(): Promise<Record<string, number | string>> {
     ratioVsPlain: +((plainRequest + plainResponse) / wire).toFixed(2),
     ratioGzipVsPlain: +((plainRequest + plainResponse) / gzipBytes).toFixed(2),
     deltaFallbacks: near.metrics.deltaFallbacks,
-    codec: "@m2m/codec dict frames per message (no session delta)",
+    codec: "@m2m/codec: DeltaEncoder per conversation for requests, dict frames for responses",
   };
   await near.close();
   await far.close();
@@ -251,6 +251,11 @@ export async function run(): Promise<void> {
       listening,
       "stderr",
     );
+    const noScan = await spawnAndRead(
+      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream, "--no-scan"],
+      listening,
+      "stderr",
+    );
     const far = await spawnAndRead(
       [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream],
       listening,
@@ -264,6 +269,7 @@ export async function run(): Promise<void> {
     const paths: Array<[string, string]> = [
       ["direct", base],
       ["one proxy (scan on)", one],
+      ["one proxy (scan off)", noScan],
       ["two chained (--peer)", near],
     ];
     const rows: Row[] = [];
