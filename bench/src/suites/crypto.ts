@@ -195,12 +195,14 @@ function svg(rows: Row[]): string {
     parts.push(
       `<rect x="${left}" y="${y}" width="${(r.ratio * scale).toFixed(1)}" height="${barH}" fill="${colors[r.size] ?? "#888"}"/>`,
     );
-    parts.push(`<text x="${left + r.ratio * scale + 4}" y="${y + 11}">${r.ratio.toFixed(2)}x</text>`);
+    parts.push(
+      `<text x="${(left + r.ratio * scale + 4).toFixed(1)}" y="${y + 11}">${r.ratio.toFixed(2)}x</text>`,
+    );
   });
-  const x2 = left + 2 * scale;
+  const x2 = (left + 2 * scale).toFixed(1);
   parts.push(
     `<line x1="${x2}" y1="28" x2="${x2}" y2="${height - 16}" stroke="#d93025" stroke-dasharray="4 3"/>`,
-    `<text x="${x2 + 3}" y="${height - 4}" fill="#d93025">2x target</text>`,
+    `<text x="${Number(x2) + 3}" y="${height - 4}" fill="#d93025">2x target</text>`,
     "</svg>",
   );
   return `${parts.join("\n")}\n`;

@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { peekFrameSecurity, sealFrame } from "@m2m/crypto";
+import { crc32, encodeV2Frame, routingHeaderFrom } from "@m2m/wire";
 import { describe, expect, it } from "vitest";
 
 const bin = join(import.meta.dirname, "../dist/bin.js");
@@ -97,5 +99,35 @@ describe("m2m seal / open", () => {
     expect(run(["seal", "--key", "abcd"], HI).status).toBe(2);
     expect(run(["seal"], HI).status).toBe(2);
     expect(run(["open", "--key", KEY], "#M2M|1|@@@").status).toBe(2);
+  });
+});
+
+describe("m2m seal / open on v2 frames", () => {
+  const json = new TextEncoder().encode('{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}');
+  const v2 = encodeV2Frame({
+    schema: 1,
+    codec: 0,
+    routing: routingHeaderFrom(JSON.parse(new TextDecoder().decode(json))),
+    originalLength: json.length,
+    crc32: crc32(json),
+    payload: json,
+  });
+
+  it("seal → open with a key id; a different --key-id is refused (exit 1)", () => {
+    const sealed = run(["seal", "--key", KEY, "--key-id", "team-a"], Buffer.from(v2));
+    expect(sealed.status).toBe(0);
+    expect(peekFrameSecurity(new Uint8Array(sealed.stdout)).keyId).toBe("team-a");
+    const opened = run(["open", "--key", KEY, "--require", "aead", "--max-skew", "60"], sealed.stdout);
+    expect(opened.status).toBe(0);
+    expect(new Uint8Array(opened.stdout).subarray(-json.length)).toEqual(json);
+    expect(run(["open", "--key", KEY, "--key-id", "team-b"], sealed.stdout).status).toBe(1);
+  });
+
+  it("--max-skew refuses a stale frame with exit 1", () => {
+    const old = sealFrame(v2, { id: "default", key: Buffer.alloc(32, 0x42) }, { now: () => 1_000_000 });
+    const r = run(["open", "--key", KEY, "--max-skew", "60"], old);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain("CRYPTO_REPLAY");
+    expect(run(["open", "--key", KEY], old).status).toBe(0);
   });
 });

@@ -1,14 +1,22 @@
 import { decodeBase64, M2MError } from "@m2m/wire";
 import { CryptoErrorCode, invalidKey } from "./errors.js";
 
-/** True when `value` is a `Uint8Array` (also from another realm). */
+/**
+ * True when `value` is a `Uint8Array` (also from another realm).
+ *
+ * @example isBytes(new Uint8Array(1)) // true
+ */
 export function isBytes(value: unknown): value is Uint8Array {
   return (
     value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor?.name === "Uint8Array")
   );
 }
 
-/** Throw a precise argument error unless `value` is a Uint8Array of an accepted length. */
+/**
+ * Throw a precise argument error unless `value` is a Uint8Array of an accepted length.
+ *
+ * @example assertBytes(nonce, "nonce", [24]) // '"nonce" expected Uint8Array of length 24, got length=12'
+ */
 export function assertBytes(
   value: unknown,
   name: string,
@@ -60,14 +68,22 @@ export function wipe(...arrays: (Uint8Array | null | undefined)[]): void {
 
 const HEX_RE = /^(?:[0-9a-fA-F]{2})+$/;
 
-/** Lowercase hex of `bytes`. */
+/**
+ * Lowercase hex of `bytes`.
+ *
+ * @example toHex(Uint8Array.of(1, 255)) // "01ff"
+ */
 export function toHex(bytes: Uint8Array): string {
   let out = "";
   for (let i = 0; i < bytes.length; i++) out += bytes[i]!.toString(16).padStart(2, "0");
   return out;
 }
 
-/** Strict hex (even length, 0-9a-f, case-insensitive) to bytes; error messages never echo the input. */
+/**
+ * Strict hex (even length, 0-9a-f, case-insensitive) to bytes; error messages never echo the input.
+ *
+ * @example fromHex("01ff") // Uint8Array [1, 255]
+ */
 export function fromHex(text: string, name = "hex"): Uint8Array {
   if (text.length === 0) return new Uint8Array(0);
   if (!HEX_RE.test(text)) {

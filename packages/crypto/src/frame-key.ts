@@ -20,12 +20,20 @@ export interface FrameKey {
   readonly key: Uint8Array;
 }
 
-/** True when `id` is a well-formed key id. */
+/**
+ * True when `id` is a well-formed key id.
+ *
+ * @example isValidKeyId("2026-11") // true
+ */
 export function isValidKeyId(id: unknown): id is string {
   return typeof id === "string" && KEY_ID_RE.test(id);
 }
 
-/** Throw `CRYPTO_INVALID_KEY` unless `key` is a well-formed {@link FrameKey}. */
+/**
+ * Throw `CRYPTO_INVALID_KEY` unless `key` is a well-formed {@link FrameKey}.
+ *
+ * @example assertFrameKey({ id: "k1", key: randomBytes(32) })
+ */
 export function assertFrameKey(key: unknown): FrameKey {
   if (typeof key !== "object" || key === null) throw invalidKey(`"key" expected a FrameKey { id, key }`);
   const k = key as { id?: unknown; key?: unknown };

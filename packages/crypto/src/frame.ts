@@ -23,11 +23,19 @@ import { hmacSha256 } from "./primitives.js";
 import { fillRandom } from "./random-pool.js";
 import { decodeSecurityParams, NONCE_BYTES, writeSecurityParams } from "./security-params.js";
 
-/** Protection levels, weakest first. A receiver requires a minimum; anything weaker is refused. */
+/**
+ * Protection levels, weakest first. A receiver requires a minimum; anything weaker is refused.
+ *
+ * @example openFrame(frame, { require: FrameProtection.AEAD, keys })
+ */
 export const FrameProtection = { NONE: "none", HMAC: "hmac", AEAD: "aead" } as const;
 export type FrameProtection = (typeof FrameProtection)[keyof typeof FrameProtection];
 
-/** AEAD ciphers a v2 frame can use. v1 frames always use ChaCha20-Poly1305 (the reference layout). */
+/**
+ * AEAD ciphers a v2 frame can use. v1 frames always use ChaCha20-Poly1305 (the reference layout).
+ *
+ * @example sealFrame(frame, key, { cipher: AeadCipher.CHACHA20_POLY1305 })
+ */
 export const AeadCipher = {
   XCHACHA20_POLY1305: "xchacha20-poly1305",
   CHACHA20_POLY1305: "chacha20-poly1305",
@@ -281,7 +289,11 @@ export function openFrame(frame: Uint8Array, policy: ReceivePolicy): Uint8Array 
   return openFrameDetailed(frame, policy).frame;
 }
 
-/** {@link openFrame}, also returning the version, protection, key id and timestamp. */
+/**
+ * {@link openFrame}, also returning the version, protection, key id and timestamp.
+ *
+ * @example const { frame: plain, keyId, timestamp } = openFrameDetailed(sealed, { require: "aead", keys: ring });
+ */
 export function openFrameDetailed(frame: Uint8Array, policy: ReceivePolicy): OpenedFrame {
   checkPolicy(policy);
   const limits = policy.limits ?? {};

@@ -23,7 +23,11 @@ export function generateX25519KeyPair(): X25519KeyPair {
   return { privateKey, publicKey: x25519.getPublicKey(privateKey) };
 }
 
-/** The public key of an X25519 private key. */
+/**
+ * The public key of an X25519 private key.
+ *
+ * @example const publicKey = x25519PublicKey(privateKey);
+ */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   assertBytes(privateKey, "privateKey", [X25519_KEY_BYTES], CryptoErrorCode.INVALID_KEY);
   return x25519.getPublicKey(privateKey);
