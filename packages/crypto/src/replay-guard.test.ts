@@ -1,4 +1,5 @@
 import { M2MError } from "@m2m/wire";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CryptoErrorCode } from "./errors.js";
 import { ReplayGuard } from "./replay-guard.js";
@@ -70,5 +71,40 @@ describe("ReplayGuard", () => {
   it("validates options", () => {
     expect(code(() => new ReplayGuard({ skewMs: -1 }))).toBe(CryptoErrorCode.INVALID_ARGUMENT);
     expect(code(() => new ReplayGuard({ maxEntries: 0 }))).toBe(CryptoErrorCode.INVALID_ARGUMENT);
+  });
+});
+
+describe("ReplayGuard property", () => {
+  it("never accepts an exact replay (same key id, timestamp and nonce), whatever the clock and memory size", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.array(
+          fc.record({
+            advance: fc.integer({ min: 0, max: 20 }),
+            offset: fc.integer({ min: -60, max: 60 }),
+            key: fc.constantFrom("a", "b"),
+            nonce: fc.integer({ min: 0, max: 12 }),
+          }),
+          { maxLength: 200 },
+        ),
+        (maxEntries, skewMs, ops) => {
+          let now = 1_000;
+          const guard = new ReplayGuard({ maxEntries, skewMs, now: () => now });
+          const accepted = new Set<string>();
+          for (const op of ops) {
+            now += op.advance;
+            if (code(() => guard.check(op.key, now + op.offset, nonce(op.nonce))) === "ok") {
+              const id = `${op.key}/${now + op.offset}/${op.nonce}`;
+              expect(accepted.has(id)).toBe(false);
+              accepted.add(id);
+            }
+            expect(guard.size).toBeLessThanOrEqual(maxEntries);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
