@@ -278,11 +278,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     },
   );
 
-  function finishMetrics(res: ServerResponse, route: RouteName, status: number): void {
-    metrics.request(route, status);
-    void res;
-  }
-
   function sendJson(
     res: ServerResponse,
     route: RouteName,
@@ -295,7 +290,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     res.writeHead(status, { "content-type": "application/json", "content-length": bytes.length, ...headers });
     res.end(bytes);
     metrics.clientBytesOut += bytes.length;
-    finishMetrics(res, route, status);
   }
 
   function sendError(
@@ -368,6 +362,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     let finished = false;
     res.once("close", () => {
       metrics.inFlight--;
+      // Counted once, here, whatever path answered (the status is what the client was sent).
+      metrics.request(route, res.statusCode);
       if (!res.writableFinished && !finished) metrics.clientAborts++;
       if (config.logRequests)
         log(`${method} ${pathname} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`);
@@ -728,7 +724,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const event = `data: ${errorBody(message, PROXY_ERROR_TYPE, code)}\n\n`;
     res.end(event);
     metrics.clientBytesOut += Buffer.byteLength(event);
-    finishMetrics(res, route, res.statusCode);
   }
 
   function responseHeaders(
@@ -757,7 +752,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       metrics.upstreamBytesIn += chunk.length;
       metrics.clientBytesOut += chunk.length;
     });
-    upRes.on("end", () => finishMetrics(res, route, upRes.statusCode ?? 502));
     upRes.pipe(res);
   }
 
@@ -937,7 +931,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     res.writeHead(status, headers);
     res.end(out);
     metrics.clientBytesOut += out.length;
-    finishMetrics(res, ctx.route, status);
   }
 
   /**
@@ -994,7 +987,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const finish = () => {
       if (encoder) writeFrames(encoder.end(), 0);
       res.end();
-      finishMetrics(res, ctx.route, status);
     };
     const stopWith = (v: ScanVerdict) => {
       stopped = true;
@@ -1084,13 +1076,10 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     });
   }
 
-  let shutdownResolve: (() => void) | null = null;
+  let closed: Promise<void> | null = null;
   function maybeFinishShutdown(): void {
-    if (closing && metrics.inFlight === 0 && shutdownResolve) {
-      server.closeAllConnections();
-      shutdownResolve();
-      shutdownResolve = null;
-    }
+    // Once the last in-flight request is done, drop the keep-alive sockets still open so close() ends.
+    if (closing && metrics.inFlight === 0) server.closeAllConnections();
   }
 
   return {
@@ -1115,29 +1104,20 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       });
     },
     close(): Promise<void> {
-      if (closing) return Promise.resolve();
+      if (closed) return closed;
       closing = true;
-      return new Promise<void>((resolve) => {
-        const grace = setTimeout(() => {
-          server.closeAllConnections();
-          finish();
-        }, config.shutdownGraceMs);
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
+      closed = new Promise<void>((resolve) => {
+        const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+        server.close(() => {
           clearTimeout(grace);
           upstream.agent.destroy();
           peer?.agent.destroy();
           resolve();
-        };
-        server.close(() => finish());
+        });
         server.closeIdleConnections();
-        shutdownResolve = () => {
-          // In-flight work is done; the server's close callback fires once sockets are gone.
-        };
         maybeFinishShutdown();
       });
+      return closed;
     },
   };
 }
