@@ -235,7 +235,7 @@ function wireBytes(config: Config, conversation: readonly string[]): number {
     total += a.send(te.encode(body));
     pump(a, b);
     const got = b.takeEvents().find((e) => e.type === "data");
-    if (!got || got.type !== "data" || new TextDecoder().decode(got.payload) !== body)
+    if (got?.type !== "data" || new TextDecoder().decode(got.payload) !== body)
       throw new Error("round trip mismatch");
   }
   return total;

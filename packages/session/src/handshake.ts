@@ -128,8 +128,12 @@ export function isTrusted(identity: SessionIdentity, key: Uint8Array): boolean {
   return list.some((k) => k.length === key.length && constantTimeEqual(k, key));
 }
 
+/** Key pairs already checked: the check costs a scalar multiplication, servers reuse one pair. */
+const checkedPairs = new WeakSet<X25519KeyPair>();
+
 /** Check that `identity.staticKeyPair` is a consistent X25519 pair (fails fast on a config error). */
 export function checkIdentity(identity: SessionIdentity): void {
+  if (checkedPairs.has(identity.staticKeyPair)) return;
   let derived: Uint8Array;
   try {
     derived = x25519PublicKey(identity.staticKeyPair.privateKey);

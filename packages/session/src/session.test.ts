@@ -467,3 +467,26 @@ describe("keep-alive and timeouts (fake clock)", () => {
     expect(() => pair.responder.receive(pair.initiator.takeOutgoing()[0]!)).toThrow(code("SESSION_REPLAY"));
   });
 });
+
+describe("configuration", () => {
+  it("refuses an identity whose public key does not match its private key", () => {
+    const a = generateX25519KeyPair();
+    const b = generateX25519KeyPair();
+    expect(
+      () =>
+        new Session({
+          role: "initiator",
+          identity: { staticKeyPair: { privateKey: a.privateKey, publicKey: b.publicKey } },
+        }),
+    ).toThrow(code("SESSION_INVALID_ARGUMENT"));
+  });
+
+  it("refuses aead without an identity, and send() before established", () => {
+    expect(() => new Session({ role: "initiator", capabilities: { securityModes: ["aead"] } })).toThrow(
+      code("SESSION_INVALID_ARGUMENT"),
+    );
+    const s = new Session({ role: "initiator" });
+    expect(() => s.send(utf8("x"))).toThrow(code("SESSION_INVALID_STATE"));
+    expect(() => s.sendPing()).toThrow(code("SESSION_INVALID_STATE"));
+  });
+});
