@@ -9,6 +9,8 @@ import {
   encodeV2Frame,
   M2MError,
   parseJsonLimited,
+  peekV2Header,
+  peekV2HeaderText,
   type Routing,
   resolveLimits,
   routingHeaderFrom,
@@ -35,7 +37,13 @@ import {
   REFERENCE_BROTLI,
   tokenIdsToVarints,
 } from "./reference.js";
-import { requireTokenizer, type TokenizerName, tokenizerForBinaryId } from "./tokenizers.js";
+import {
+  loadTokenizer,
+  requireTokenizer,
+  type TokenizerName,
+  tokenizerForBinaryId,
+  tokenizerForWireId,
+} from "./tokenizers.js";
 
 /** Algorithms selectable by name. */
 export const Algorithm = {
@@ -397,4 +405,45 @@ export function decompressToString(input: string | Uint8Array, options: Decompre
 export function decompressJson(input: string | Uint8Array, options: DecompressOptions = {}): unknown {
   const limits = resolveLimits(options.limits);
   return parseJsonLimited(decompressToString(input, options), limits);
+}
+
+/**
+ * {@link compress} after loading the tokenizer the options need (TokenNative), for callers that
+ * do not preload with `loadTokenizer`.
+ *
+ * @example const frame = await compressAsync(json, { algorithm: "tk", tokenizer: "llama3" })
+ */
+export async function compressAsync(input: string | Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+  if (options.algorithm === Algorithm.TK) await loadTokenizer(options.tokenizer ?? "cl100k");
+  return compress(input, options);
+}
+
+/** {@link compressToText} after loading the tokenizer the options need. */
+export async function compressToTextAsync(input: string | Uint8Array, options: CompressOptions = {}): Promise<string> {
+  if (options.algorithm === Algorithm.TK) await loadTokenizer(options.tokenizer ?? "cl100k");
+  return compressToText(input, options);
+}
+
+/**
+ * {@link decompress} after loading the tokenizer a TokenNative frame names (`#TK|x|` or a v2
+ * TOKEN_NATIVE frame). Unknown ids still fail with `CODEC_UNKNOWN_TOKENIZER`.
+ *
+ * @example const bytes = await decompressAsync("#TK|L|sk39Dg==")
+ */
+export async function decompressAsync(input: string | Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  const detected = detectFormat(input);
+  try {
+    if (detected.format === WireFormat.TOKEN_NATIVE && detected.tokenizer) {
+      await loadTokenizer(tokenizerForWireId(detected.tokenizer));
+    } else if (detected.format === WireFormat.M2M_V2) {
+      const header =
+        typeof input === "string" ? peekV2HeaderText(input, options.limits) : peekV2Header(input, options.limits);
+      if (header.codec === CodecId.TOKEN_NATIVE && header.codecParams.length === 1) {
+        await loadTokenizer(tokenizerForBinaryId(header.codecParams[0]!));
+      }
+    }
+  } catch {
+    // Let decompress report the precise error for a malformed header or unknown tokenizer.
+  }
+  return decompress(input, options);
 }

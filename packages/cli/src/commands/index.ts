@@ -1,4 +1,7 @@
 import type { M2MCommand } from "../command.js";
+import { compressCommand } from "./compress.js";
+import { decompressCommand } from "./decompress.js";
+import { dictCommand } from "./dict.js";
 import { inspectCommand } from "./inspect.js";
 import { keyCommand } from "./key.js";
 import { keygenCommand } from "./keygen.js";
@@ -13,6 +16,9 @@ import { sealCommand } from "./seal.js";
 // biome-ignore lint/suspicious/noExplicitAny: each command has its own argument shape.
 export const commands: ReadonlyArray<M2MCommand<any>> = [
   inspectCommand,
+  compressCommand,
+  decompressCommand,
+  dictCommand,
   proxyCommand,
   keygenCommand,
   keyCommand,

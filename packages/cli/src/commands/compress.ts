@@ -1,0 +1,78 @@
+import { readFile } from "node:fs/promises";
+import {
+  type Algorithm,
+  compressAsync,
+  compressToTextAsync,
+  type Dictionary,
+  decodeDictionaryFile,
+  type TokenizerName,
+} from "@m2m/codec";
+import type { Argv } from "yargs";
+import type { M2MCommand } from "../command.js";
+import { CliExit, ExitCode, readInput, writeOutput } from "../io.js";
+
+interface CompressArgs {
+  file: string | undefined;
+  algorithm: string;
+  tokenizer: string;
+  dict: string | undefined;
+  binary: boolean;
+}
+
+const ALGORITHMS = ["auto", "m2m", "brotli", "tk", "dict", "none"] as const;
+const TOKENIZERS = ["cl100k", "o200k", "llama3"] as const;
+
+/** Read a `.dict` file written by `m2m dict train` (shared by compress and decompress). */
+export async function readDictionary(file: string): Promise<Dictionary> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (cause) {
+    throw new CliExit(
+      ExitCode.BAD_INPUT,
+      `cannot read ${file}: ${(cause as { code?: string }).code ?? "EIO"}`,
+    );
+  }
+  return decodeDictionaryFile(bytes);
+}
+
+/** `m2m compress [FILE]`: compress stdin or a file to an M2M text form (or a binary frame). */
+export const compressCommand: M2MCommand<CompressArgs> = {
+  command: "compress [file]",
+  describe: "Compress a payload (stdin by default) to an M2M text form, or a binary frame with --binary",
+  builder: (y: Argv) =>
+    y
+      .positional("file", { type: "string", describe: "input file (standard input when omitted or -)" })
+      .option("algorithm", {
+        alias: "a",
+        type: "string",
+        choices: ALGORITHMS,
+        default: "auto",
+        describe: "codec",
+      })
+      .option("tokenizer", {
+        alias: "t",
+        type: "string",
+        choices: TOKENIZERS,
+        default: "cl100k",
+        describe: "TokenNative tokenizer",
+      })
+      .option("dict", { type: "string", describe: "dictionary file from `m2m dict train` (dict/auto)" })
+      .option("binary", {
+        type: "boolean",
+        default: false,
+        describe: "write the binary frame instead of text",
+      }) as Argv<CompressArgs>,
+  handler: async (args) => {
+    const input = await readInput(args.file);
+    const options = {
+      algorithm: args.algorithm as Algorithm,
+      tokenizer: args.tokenizer as TokenizerName,
+      ...(args.dict ? { dictionary: await readDictionary(args.dict) } : {}),
+    };
+    if (args.binary) await writeOutput(await compressAsync(input, options));
+    // No newline: `m2m compress | m2m decompress` must give back the exact bytes, passthrough included.
+    else await writeOutput(await compressToTextAsync(input, options));
+    return ExitCode.OK;
+  },
+};

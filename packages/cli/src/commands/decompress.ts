@@ -1,0 +1,38 @@
+import { decompressAsync } from "@m2m/codec";
+import { decodeUtf8, detectFormat, WireFormat } from "@m2m/wire";
+import type { Argv } from "yargs";
+import type { M2MCommand } from "../command.js";
+import { ExitCode, readInput, trimLineEnding, writeOutput } from "../io.js";
+import { readDictionary } from "./compress.js";
+
+interface DecompressArgs {
+  file: string | undefined;
+  dict: string[] | undefined;
+}
+
+/** `m2m decompress [FILE]`: detect the format (text or binary) and write the original bytes. */
+export const decompressCommand: M2MCommand<DecompressArgs> = {
+  command: "decompress [file]",
+  describe:
+    "Decompress any M2M form (#M2M|1|, #M2M|2|, #M2M[v3.0]|DATA:, #TK|, binary frames) to the original bytes",
+  builder: (y: Argv) =>
+    y
+      .positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" })
+      .option("dict", {
+        type: "string",
+        array: true,
+        describe: "dictionary file(s) a frame may name",
+      }) as Argv<DecompressArgs>,
+  handler: async (args) => {
+    const raw = await readInput(args.file);
+    const detected = detectFormat(raw);
+    // Text forms often end with the newline `m2m compress` or an editor added.
+    const input =
+      detected.form === "text" && detected.format !== WireFormat.PASSTHROUGH
+        ? trimLineEnding(decodeUtf8(raw))
+        : raw;
+    const dictionaries = await Promise.all((args.dict ?? []).map((f) => readDictionary(f)));
+    await writeOutput(await decompressAsync(input, { dictionaries }));
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const bin = join(import.meta.dirname, "../dist/bin.js");
+const run = (args: string[], input?: string | Uint8Array) =>
+  spawnSync(process.execPath, [bin, ...args], input === undefined ? {} : { input });
+const JSON_BODY = JSON.stringify({
+  model: "gpt-4o",
+  messages: [
+    { role: "system", content: "You are a helpful assistant." },
+    { role: "user", content: "Say <|endoftext|> back to me, then tell me about the weather in Lisbon." },
+  ],
+});
+
+describe("m2m compress / decompress", () => {
+  for (const algorithm of ["auto", "m2m", "brotli", "tk", "dict", "none"]) {
+    it(`${algorithm}: text and --binary round-trip through stdin/stdout`, { timeout: 120_000 }, () => {
+      const text = run(["compress", "--algorithm", algorithm], JSON_BODY);
+      expect(text.status).toBe(0);
+      expect(run(["decompress"], text.stdout).stdout.toString()).toBe(JSON_BODY);
+      const binary = run(["compress", "--algorithm", algorithm, "--binary"], JSON_BODY);
+      expect(binary.status).toBe(0);
+      expect(run(["decompress"], binary.stdout).stdout.toString()).toBe(JSON_BODY);
+    });
+  }
+  it("tk with every tokenizer writes #TK|C|, #TK|O|, #TK|L| and decodes them", () => {
+    for (const [tokenizer, id] of [
+      ["cl100k", "C"],
+      ["o200k", "O"],
+      ["llama3", "L"],
+    ]) {
+      const out = run(["compress", "-a", "tk", "--tokenizer", tokenizer!], "Hello, world!").stdout.toString();
+      expect(out.startsWith(`#TK|${id}|`)).toBe(true);
+      expect(run(["decompress"], out).stdout.toString()).toBe("Hello, world!");
+    }
+    expect(run(["compress", "-a", "tk"], "Hello, world!").stdout.toString()).toBe("#TK|C|sk0L/Q4A");
+  }, 180_000);
+  it("dict train writes a dictionary that compress --dict and decompress --dict use", () => {
+    const dir = mkdtempSync(join(tmpdir(), "m2m-dict-"));
+    const files = Array.from({ length: 6 }, (_, i) => {
+      const f = join(dir, `s${i}.json`);
+      writeFileSync(
+        f,
+        JSON.stringify({
+          model: "acme-7",
+          messages: [
+            { role: "system", content: "ACME support bot. Always ask for the order number." },
+            { role: "user", content: `order ${i}` },
+          ],
+        }),
+      );
+      return f;
+    });
+    const dictFile = join(dir, "app.dict");
+    const train = run(["dict", "train", ...files, "-o", dictFile]);
+    expect(train.status).toBe(0);
+    expect(readFileSync(dictFile).subarray(0, 4).toString()).toBe("M2MD");
+    const sample = readFileSync(files[3]!, "utf8");
+    const frame = run(["compress", "-a", "dict", "--dict", dictFile], sample).stdout;
+    const without = run(["decompress"], frame);
+    expect(without.status).toBe(2);
+    expect(without.stderr.toString()).toContain("CODEC_UNKNOWN_DICTIONARY");
+    expect(run(["decompress", "--dict", dictFile], frame).stdout.toString()).toBe(sample);
+  });
+  it("bad input exits 2 with one line", () => {
+    for (const [args, input] of [
+      [["decompress"], "#M2M|1|!!!!"],
+      [["decompress"], "#TK|C|/////w8="],
+      [["compress", "-a", "m2m"], "not json"],
+      [["compress", "--dict", "/nonexistent.dict"], "x"],
+      [["dict", "train", "-o", "/tmp/x.dict"], ""],
+    ] as const) {
+      const r = run([...args], input);
+      expect(r.status).toBe(2);
+      expect(r.stderr.toString().trim().split("\n")).toHaveLength(1);
+    }
+  });
+});
