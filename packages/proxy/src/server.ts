@@ -272,7 +272,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     (req, res) => {
       handle(req, res).catch((error) => {
         // Every expected failure is answered inside handle(); this is the last line of defence.
-        if (!res.headersSent) sendError(res, "other", 500, "internal_error", "internal proxy error");
+        if (!res.headersSent) sendError(res, 500, "internal_error", "internal proxy error");
         else res.destroy(error instanceof Error ? error : undefined);
       });
     },
@@ -280,7 +280,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
 
   function sendJson(
     res: ServerResponse,
-    route: RouteName,
     status: number,
     body: string | Buffer,
     headers: OutgoingHttpHeaders = {},
@@ -294,7 +293,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
 
   function sendError(
     res: ServerResponse,
-    route: RouteName,
     status: number,
     code: string,
     message: string,
@@ -304,7 +302,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       res.destroy();
       return;
     }
-    sendJson(res, route, status, errorBody(message, PROXY_ERROR_TYPE, code), headers);
+    sendJson(res, status, errorBody(message, PROXY_ERROR_TYPE, code), headers);
   }
 
   function recordVerdict(v: ScanVerdict, direction: "request" | "response", blocked: boolean): void {
@@ -335,7 +333,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       const status = closing ? 503 : 200;
       sendJson(
         res,
-        "other",
         status,
         JSON.stringify({
           status: closing ? "shutting_down" : "ok",
@@ -373,7 +370,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       finished = true;
     });
     if (closing) {
-      sendError(res, route, 503, ProxyHttpCode.SHUTTING_DOWN, "the proxy is shutting down");
+      sendError(res, 503, ProxyHttpCode.SHUTTING_DOWN, "the proxy is shutting down");
       return;
     }
     if (JSON_ROUTES.has(route) || isFramed(req)) await handleJson(req, res, route, rawUrl);
@@ -396,7 +393,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     if (declared !== undefined && Number(declared) > config.maxBodyBytes) {
       sendError(
         res,
-        route,
         413,
         ProxyHttpCode.BODY_TOO_LARGE,
         `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
@@ -411,7 +407,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     if (config.apiKey !== null && headers.authorization === undefined)
       headers.authorization = `Bearer ${config.apiKey}`;
     const upReq = sendUpstream(target, req.method ?? "GET", rawUrl, headers, res, route, (upRes) =>
-      relayPlain(upRes, res, route, {}),
+      relayPlain(upRes, res, {}),
     );
     let size = 0;
     req.on("data", (chunk: Buffer) => {
@@ -422,7 +418,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         req.unpipe(upReq);
         sendError(
           res,
-          route,
           413,
           ProxyHttpCode.BODY_TOO_LARGE,
           `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
@@ -468,7 +463,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         if (error.code === "client_aborted") return;
         sendError(
           res,
-          route,
           error.status,
           error.code,
           error.message,
@@ -479,7 +473,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       }
       if (M2MError.isInstance(error) && error.code.startsWith("CRYPTO_")) {
         // One generic answer for every authentication failure: no oracle for the sender.
-        sendError(res, route, 401, ProxyHttpCode.FRAME_AUTH_FAILED, "M2M frame authentication failed");
+        sendError(res, 401, ProxyHttpCode.FRAME_AUTH_FAILED, "M2M frame authentication failed");
         return;
       }
       if (M2MError.isInstance(error)) {
@@ -487,7 +481,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         const tooBig = error.code.endsWith("LIMIT_EXCEEDED");
         sendError(
           res,
-          route,
           missing ? 409 : tooBig ? 413 : 400,
           missing
             ? ProxyHttpCode.DELTA_BASE_MISSING
@@ -505,7 +498,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     try {
       body = parseJsonLimited(plain.toString("utf8"), { maxJsonDepth: 128, maxArrayLength: 1_000_000 });
     } catch {
-      sendError(res, route, 400, ProxyHttpCode.INVALID_JSON, "request body is not valid JSON");
+      sendError(res, 400, ProxyHttpCode.INVALID_JSON, "request body is not valid JSON");
       return;
     }
     let verdict = CLEAN_VERDICT;
@@ -513,7 +506,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       verdict = scanner.scanRequest(toChatShape(route, body));
       if (verdict.action === "block" && block) {
         recordVerdict(verdict, "request", true);
-        sendJson(res, route, 400, blockBody(verdict, "request"), { "x-m2m-threats": threatHeader(verdict) });
+        sendJson(res, 400, blockBody(verdict, "request"), { "x-m2m-threats": threatHeader(verdict) });
         return;
       }
       if (verdict.categories.length > 0) recordVerdict(verdict, "request", false);
@@ -686,12 +679,11 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         if (!res.headersSent)
           sendError(
             res,
-            route,
             504,
             ProxyHttpCode.UPSTREAM_TIMEOUT,
             `upstream did not answer within ${config.upstreamTimeoutMs} ms`,
           );
-        else endStreamWithError(res, route, "upstream went silent", ProxyHttpCode.UPSTREAM_TIMEOUT);
+        else endStreamWithError(res, "upstream went silent", ProxyHttpCode.UPSTREAM_TIMEOUT);
         return;
       }
       const kind =
@@ -708,14 +700,14 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
           ? `could not connect within ${config.connectTimeoutMs} ms`
           : (error.code ?? "connection failed");
       if (!res.headersSent)
-        sendError(res, route, 502, ProxyHttpCode.UPSTREAM_UNAVAILABLE, `upstream unavailable: ${why}`);
+        sendError(res, 502, ProxyHttpCode.UPSTREAM_UNAVAILABLE, `upstream unavailable: ${why}`);
       else res.destroy();
     });
     if (body !== null) upReq.end(body);
     return upReq;
   }
 
-  function endStreamWithError(res: ServerResponse, route: RouteName, message: string, code: string): void {
+  function endStreamWithError(res: ServerResponse, message: string, code: string): void {
     if (res.getHeader("content-type") === FRAME_STREAM_CONTENT_TYPE) {
       // A framed stream cannot carry a plain event; cutting it makes the near proxy report the failure.
       res.destroy();
@@ -738,12 +730,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   /** Plain relay: status, headers and body as they come. */
-  function relayPlain(
-    upRes: IncomingMessage,
-    res: ServerResponse,
-    route: RouteName,
-    extra: OutgoingHttpHeaders,
-  ): void {
+  function relayPlain(upRes: IncomingMessage, res: ServerResponse, extra: OutgoingHttpHeaders): void {
     const headers = responseHeaders(upRes, extra);
     if (upRes.headers["content-length"] !== undefined)
       headers["content-length"] = upRes.headers["content-length"];
@@ -774,7 +761,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       // On a sealed link a success must arrive sealed; anything else may have been injected.
       upRes.resume();
       metrics.upstreamError("unsealed_peer_answer");
-      sendError(res, ctx.route, 502, ProxyHttpCode.BAD_FRAME, "peer answered without a sealed M2M frame");
+      sendError(res, 502, ProxyHttpCode.BAD_FRAME, "peer answered without a sealed M2M frame");
       return;
     }
     if (ct.startsWith(FRAME_STREAM_CONTENT_TYPE)) {
@@ -813,10 +800,10 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     if (ct.startsWith(FRAME_CONTENT_TYPE) || ct.includes("text/event-stream") === false) {
       const framed = ct.startsWith(FRAME_CONTENT_TYPE);
       if (!framed && !ctx.replyFramed && !(scanner && SCANNED_ROUTES.has(ctx.route) && status < 300)) {
-        relayPlain(upRes, res, ctx.route, clientHeaders(ctx, ctx.verdict));
+        relayPlain(upRes, res, clientHeaders(ctx, ctx.verdict));
         return;
       }
-      bufferResponse(upRes, res, ctx.route, (buffered) => {
+      bufferResponse(upRes, res, (buffered) => {
         let plain = buffered;
         let contentType: string = ct;
         if (framed) {
@@ -824,7 +811,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
             plain = Buffer.from(codec!.decode(buffered, config.maxResponseBytes));
           } catch {
             metrics.upstreamError("bad_frame");
-            sendError(res, ctx.route, 502, ProxyHttpCode.BAD_FRAME, "peer answered with a bad M2M frame");
+            sendError(res, 502, ProxyHttpCode.BAD_FRAME, "peer answered with a bad M2M frame");
             return;
           }
           metrics.peerWireBytes += buffered.length;
@@ -838,12 +825,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     relayStream(upRes, res, ctx, null, undefined);
   }
 
-  function bufferResponse(
-    upRes: IncomingMessage,
-    res: ServerResponse,
-    route: RouteName,
-    done: (body: Buffer) => void,
-  ): void {
+  function bufferResponse(upRes: IncomingMessage, res: ServerResponse, done: (body: Buffer) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
@@ -857,7 +839,6 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         metrics.upstreamError("response_too_large");
         sendError(
           res,
-          route,
           502,
           ProxyHttpCode.BODY_TOO_LARGE,
           `upstream response exceeds ${config.maxResponseBytes} bytes`,
@@ -893,7 +874,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
           const rv = scanner.scanResponse(toChatResponseShape(ctx.route, parsed));
           if (rv.action === "block" && block) {
             recordVerdict(rv, "response", true);
-            sendJson(res, ctx.route, 400, blockBody(rv, "response"), {
+            sendJson(res, 400, blockBody(rv, "response"), {
               ...ctx.routingHeaders,
               "x-m2m-threats": threatHeader(mergeVerdicts(verdict, rv)),
             });
@@ -1008,7 +989,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       stopped = true;
       metrics.upstreamError("bad_frame");
       upRes.destroy();
-      endStreamWithError(res, ctx.route, "peer sent a bad M2M frame", ProxyHttpCode.BAD_FRAME);
+      endStreamWithError(res, "peer sent a bad M2M frame", ProxyHttpCode.BAD_FRAME);
     };
     /** Scan and relay pieces of plain SSE; false once the stream was stopped. */
     const relay = (pieces: Buffer[]): boolean => {
