@@ -27,33 +27,49 @@ const THIRD_PARTY: ReadonlySet<Role> = new Set(["tool", "function"]);
 
 type Entry = readonly [Rule, RuleBranch];
 
+// Token characters are [a-z0-9_] (the text is lower-cased); a token may continue with an
+// apostrophe and letters ("don't"). Keys below pack the first two/three character codes.
+const key2 = (c0: number, c1: number): number => (c0 << 7) | c1;
+const key3 = (c0: number, c1: number, c2: number): number => (c0 << 14) | (c1 << 7) | c2;
+const firstCodes = (word: string): [number, number, number] => [
+  word.charCodeAt(0) & 0x7f,
+  word.length > 1 ? word.charCodeAt(1) & 0x7f : 0,
+  word.length > 2 ? word.charCodeAt(2) & 0x7f : 0,
+];
+
 /** Rules of one provenance, indexed by the tokens that can start a match. */
 interface TriggerIndex {
   readonly words: ReadonlyMap<string, readonly Entry[]>;
-  /** Keyed by the first three characters of the prefix. */
-  readonly prefixes: ReadonlyMap<string, readonly (readonly [string, Rule, RuleBranch])[]>;
+  /** Bit per (first char, second char): could this token be a trigger word? */
+  readonly wordFilter: Uint8Array;
+  /** Keyed by the first three character codes of the prefix. */
+  readonly prefixes: ReadonlyMap<number, readonly (readonly [string, Rule, RuleBranch])[]>;
   readonly scans: readonly Rule[];
 }
 
 function buildIndex(rules: readonly Rule[]): TriggerIndex {
   const words = new Map<string, Entry[]>();
-  const prefixes = new Map<string, (readonly [string, Rule, RuleBranch])[]>();
+  const wordFilter = new Uint8Array(1 << 14);
+  const prefixes = new Map<number, (readonly [string, Rule, RuleBranch])[]>();
   for (const rule of rules) {
     for (const br of rule.branches) {
       for (const t of br.triggers) {
         const list = words.get(t);
         if (list === undefined) words.set(t, [[rule, br]]);
         else list.push([rule, br]);
+        const [c0, c1] = firstCodes(t);
+        wordFilter[key2(c0, c1)] = 1;
       }
       for (const p of br.prefixes) {
-        const key = p.slice(0, 3);
+        const [c0, c1, c2] = firstCodes(p);
+        const key = key3(c0, c1, c2);
         const list = prefixes.get(key);
         if (list === undefined) prefixes.set(key, [[p, rule, br]]);
         else list.push([p, rule, br]);
       }
     }
   }
-  return { words, prefixes, scans: rules.filter((r) => r.scan !== undefined) };
+  return { words, wordFilter, prefixes, scans: rules.filter((r) => r.scan !== undefined) };
 }
 
 // Rule sets per provenance, indexed once.
@@ -75,9 +91,7 @@ function excerptOf(text: string, start: number, end: number): string {
   return end - start > EXCERPT_MAX ? `${clean}…` : clean;
 }
 
-const TOKEN = /[a-z0-9_]+(?:'[a-z]+)?/g;
-
-// Marker words for rot13 detection, counted during tokenisation.
+// Marker words for rot13 detection ("the", "and", "you", "ignore", … after rot13).
 const ROT13_WORDS: ReadonlySet<string> = new Set([
   "gur",
   "naq",
@@ -99,6 +113,11 @@ const ROT13_WORDS: ReadonlySet<string> = new Set([
   "bs",
   "guvf",
 ]);
+const ROT13_FILTER = (() => {
+  const f = new Uint8Array(1 << 14);
+  for (const w of ROT13_WORDS) f[key2(w.charCodeAt(0), w.charCodeAt(1))] = 1;
+  return f;
+})();
 
 /** Tokenisation statistics that decide which (costlier) passes are worth running. */
 interface TokenStats {
@@ -114,56 +133,11 @@ interface TokenStats {
   hexRun: number;
 }
 
-function isLetter(c: number): boolean {
-  return c >= 97 && c <= 122;
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 97 && c <= 102);
-}
-function isLeetSymbol(c: number): boolean {
-  return c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
-}
-
-function updateStats(
-  stats: TokenStats,
-  text: string,
-  token: string,
-  start: number,
-  prevEnd: number,
-  runs: number[],
-): void {
-  stats.tokens++;
-  if (ROT13_WORDS.has(token)) stats.rot13++;
-  const n = token.length;
-  if (n > stats.maxToken) stats.maxToken = n;
-  // runs[0]: single letters; runs[1]: hex pairs (both need exactly one separator between tokens).
-  const adjacent = start === prevEnd + 1;
-  if (n === 1 && isLetter(token.charCodeAt(0))) {
-    runs[0] = adjacent && runs[0]! > 0 ? runs[0]! + 1 : 1;
-    if (runs[0]! > stats.spacedRun) stats.spacedRun = runs[0]!;
-  } else runs[0] = 0;
-  if (n === 2 && isHex(token.charCodeAt(0)) && isHex(token.charCodeAt(1))) {
-    runs[1] = adjacent && runs[1]! > 0 ? runs[1]! + 1 : 1;
-    if (runs[1]! > stats.hexRun) stats.hexRun = runs[1]!;
-  } else runs[1] = 0;
-  if (!stats.leet) {
-    let letters = 0;
-    let digits = 0;
-    for (let i = 0; i < n; i++) {
-      const c = token.charCodeAt(i);
-      if (isLetter(c)) letters++;
-      else if (isDigit(c)) digits++;
-    }
-    if (letters > 0 && digits > 0) stats.leet = true;
-    else if (letters > 0) {
-      const after = text.charCodeAt(start + n);
-      if (isLeetSymbol(after) && isLetter(text.charCodeAt(start + n + 1))) stats.leet = true;
-    }
-  }
-}
+const isLetter = (c: number): boolean => c >= 97 && c <= 122;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102);
+const isTokenChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 95;
+const isLeetSymbol = (c: number): boolean => c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
 
 function record(
   out: Map<string, Hit>,
@@ -182,9 +156,26 @@ function record(
   );
 }
 
+function attempt(
+  out: Map<string, Hit>,
+  rule: Rule,
+  br: RuleBranch,
+  text: string,
+  at: number,
+  via: string | undefined,
+): boolean {
+  if (out.has(rule.id)) return false;
+  br.pattern.lastIndex = at;
+  const r = br.pattern.exec(text);
+  if (r === null) return false;
+  record(out, rule, text, r.index, r.index + r[0].length, via);
+  return rule.category !== "encoding_attack";
+}
+
 /**
- * Run the indexed rules over `text`: one tokenisation pass; at each token that can start a
- * rule, a sticky match attempt. Returns how many non-encoding rules were newly hit.
+ * Run the indexed rules over `text`: one hand-written tokenisation pass (no allocation for
+ * tokens that cannot be triggers); at each token that can start a rule, a sticky match attempt.
+ * Returns how many non-encoding rules were newly hit.
  */
 function runRules(
   index: TriggerIndex,
@@ -194,39 +185,66 @@ function runRules(
   stats?: TokenStats,
 ): number {
   let added = 0;
-  const { words, prefixes } = index;
-  const runs = [0, 0];
+  const { words, wordFilter, prefixes } = index;
+  const n = text.length;
+  let singleRun = 0;
+  let hexRun = 0;
   let prevEnd = -2;
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    const token = m[0];
+  let i = 0;
+  while (i < n) {
+    const c0 = text.charCodeAt(i);
+    if (!isTokenChar(c0)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let letters = 0;
+    let digits = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isLetter(c)) letters++;
+      else if (isDigit(c)) digits++;
+      else if (c !== 95) break;
+      i++;
+    }
+    if (i + 1 < n && text.charCodeAt(i) === 0x27 && isLetter(text.charCodeAt(i + 1))) {
+      i++;
+      while (i < n && isLetter(text.charCodeAt(i))) i++;
+    }
+    const end = i;
+    const len = end - start;
+    const c1 = len > 1 ? text.charCodeAt(start + 1) : 0;
     if (stats !== undefined) {
-      updateStats(stats, text, token, m.index, prevEnd, runs);
-      prevEnd = m.index + token.length;
+      stats.tokens++;
+      if (len > stats.maxToken) stats.maxToken = len;
+      const adjacent = start === prevEnd + 1;
+      prevEnd = end;
+      if (len === 1 && letters === 1) {
+        singleRun = adjacent && singleRun > 0 ? singleRun + 1 : 1;
+        if (singleRun > stats.spacedRun) stats.spacedRun = singleRun;
+      } else singleRun = 0;
+      if (len === 2 && isHex(c0) && isHex(c1)) {
+        hexRun = adjacent && hexRun > 0 ? hexRun + 1 : 1;
+        if (hexRun > stats.hexRun) stats.hexRun = hexRun;
+      } else hexRun = 0;
+      if (
+        !stats.leet &&
+        letters > 0 &&
+        (digits > 0 || (isLeetSymbol(text.charCodeAt(end)) && isLetter(text.charCodeAt(end + 1))))
+      )
+        stats.leet = true;
+      if (ROT13_FILTER[key2(c0, c1)] === 1 && ROT13_WORDS.has(text.slice(start, end))) stats.rot13++;
     }
-    const list = words.get(token);
-    if (list !== undefined) {
-      for (const [rule, br] of list) {
-        if (out.has(rule.id)) continue;
-        br.pattern.lastIndex = m.index;
-        const r = br.pattern.exec(text);
-        if (r === null) continue;
-        record(out, rule, text, r.index, r.index + r[0].length, via);
-        if (rule.category !== "encoding_attack") added++;
-      }
+    if (wordFilter[key2(c0, c1)] === 1) {
+      const list = words.get(text.slice(start, end));
+      if (list !== undefined)
+        for (const [rule, br] of list) if (attempt(out, rule, br, text, start, via)) added++;
     }
-    if (token.length >= 3 && prefixes.size > 0) {
-      const plist = prefixes.get(token.slice(0, 3));
-      if (plist !== undefined) {
-        for (const [p, rule, br] of plist) {
-          if (out.has(rule.id) || !token.startsWith(p)) continue;
-          br.pattern.lastIndex = m.index;
-          const r = br.pattern.exec(text);
-          if (r === null) continue;
-          record(out, rule, text, r.index, r.index + r[0].length, via);
-          if (rule.category !== "encoding_attack") added++;
-        }
-      }
+    if (len >= 3 && prefixes.size > 0) {
+      const plist = prefixes.get(key3(c0, c1, text.charCodeAt(start + 2)));
+      if (plist !== undefined)
+        for (const [p, rule, br] of plist)
+          if (text.startsWith(p, start) && attempt(out, rule, br, text, start, via)) added++;
     }
   }
   for (const rule of index.scans) {

@@ -3,7 +3,7 @@
 export { type DecodedBlob, findEncodedBlobs, rot13 } from "./decode.js";
 export { SecurityErrorCode } from "./errors.js";
 export type { Segment } from "./extract.js";
-export { categoryScore, DEFAULT_MODEL, ruleScore, sigmoid } from "./model.js";
+export { categoryScore, DEFAULT_MODEL, PRIOR_MODEL, ruleScore, sigmoid } from "./model.js";
 export { type Normalized, type NormalizeStats, normalizeText, undoLeet, undoSpacing } from "./normalize.js";
 export { DERIVED_RULES, DOCUMENT_RULES, isKnownRule, RULES, type Rule, type RuleScope } from "./rules.js";
 export { createScanner, DEFAULT_SCAN_LIMITS } from "./scanner.js";

@@ -2,10 +2,19 @@
 // Weights are fitted on the development corpus by `pnpm bench security --fit` (5-fold, folds by
 // source) and pasted here; see docs/bench/security.json for the fit and its held-out numbers.
 
+import { FITTED_MODEL } from "./fitted-model.js";
 import type { ScoreModel, ThreatCategory } from "./types.js";
 
-/** The default, fitted score model. */
-export const DEFAULT_MODEL: ScoreModel = Object.freeze({
+/**
+ * Hand-set prior weights: the starting point of the fit, and the value kept for rules the
+ * development corpus has too few examples of (encoding tricks, malformed text).
+ *
+ * @example
+ * ```ts
+ * createScanner({ model: PRIOR_MODEL }); // ignore the fitted weights
+ * ```
+ */
+export const PRIOR_MODEL: ScoreModel = Object.freeze({
   bias: Object.freeze({
     prompt_injection: -2,
     jailbreak: -2,
@@ -18,6 +27,12 @@ export const DEFAULT_MODEL: ScoreModel = Object.freeze({
     "pi.forget_everything": 4,
     "pi.override_de": 4,
     "pi.new_instructions": 3,
+    "pi.override_multilingual": 4,
+    "pi.prior_reference": 2,
+    "pi.task_request": 1.5,
+    "pi.question_to_assistant": 1,
+    "jb.i_want_you_to": 1,
+    "jb.prompt_placeholder": 1.5,
     "pi.from_now_on": 2,
     "pi.role_switch": 2,
     "pi.topic_switch": 2,
@@ -32,7 +47,8 @@ export const DEFAULT_MODEL: ScoreModel = Object.freeze({
     "jb.do_anything_now": 5,
     "jb.mode_switch": 4,
     "jb.named_mode": 1.5,
-    "jb.no_restrictions": 2,
+    "jb.no_restrictions": 3,
+    "jb.no_limits": 1,
     "jb.persona_unrestricted": 3.5,
     "jb.refusal_suppression": 2,
     "jb.stay_in_character": 3,
@@ -66,6 +82,20 @@ export const DEFAULT_MODEL: ScoreModel = Object.freeze({
     "mal.lone_surrogate": 3,
     "mal.control_chars": 2,
   }),
+});
+
+/**
+ * The default score model: the prior, overridden by the weights fitted on the development corpus
+ * (`pnpm bench security --write-model`).
+ *
+ * @example
+ * ```ts
+ * const p = categoryScore(DEFAULT_MODEL, "jailbreak", ["jb.mode_switch"]);
+ * ```
+ */
+export const DEFAULT_MODEL: ScoreModel = Object.freeze({
+  bias: Object.freeze({ ...PRIOR_MODEL.bias, ...FITTED_MODEL.bias }),
+  weights: Object.freeze({ ...PRIOR_MODEL.weights, ...FITTED_MODEL.weights }),
 });
 
 /** Logistic function. */

@@ -77,7 +77,7 @@ function triggersOf(lead: string): { triggers: string[]; prefixes: string[] } {
   const triggers = new Set<string>();
   const prefixes = new Set<string>();
   for (const alt of alternatives(lead)) {
-    const m = /^[a-z0-9']+/.exec(alt);
+    const m = /^[a-z0-9_']+/.exec(alt);
     if (m === null) throw new Error(`rule lead alternative must start with a literal word: ${alt}`);
     const word = m[0];
     const next = alt.slice(word.length);
@@ -132,10 +132,17 @@ const LAWLESS =
   "unrestricted|unfiltered|uncensored|amoral|immoral|unethical|evil|rogue|jailbroken|liberated|unbound|unbounded|limitless|lawless|unrestrained|unlimited|unshackled|uninhibited|malicious|criminal|villainous|sinister|twisted|depraved|rule-?breaking|no-?limits|filterless";
 const LIMIT_NOUNS =
   "restrictions?|limitations?|limits|filters?|filtering|censorship|censoring|guidelines|rules|boundaries|morals?|morality|ethics|principles|constraints|safeguards|guardrails|polic(?:y|ies)|confines|shackles|programming|conscience|scruples";
+// Limits only an AI (or a person's conscience) has: negating these is the jailbreak move.
+const MORAL_NOUNS =
+  "morals?|morality|ethics|ethical (?:guidelines|principles|boundaries|constraints)|censorship|conscience|scruples|filters|filtering|guardrails|safeguards|content polic(?:y|ies)|programming";
 const MODE_WORDS =
-  "developer|dev|god|debug|admin|sudo|root|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|dark|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter|maximum";
+  "developer|dev|god|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter";
 const MODIFY_VERBS =
   "modify|change|alter|adjust|enhance|augment|enrich|integrate|incorporate|add|include|insert|append|prepend|embed|inject|merge|blend|fuse|combine|weave|encode|encrypt|translate|render|express|rewrite|convert|format|replace|scramble|reverse|begin|start|end|conclude|finish|sign|structure|wrap|prefix|suffix|use|utilize|utilise|leverage|employ|adopt|apply|ensure|make|provide|compose|write|deliver|present|craft|limit|restrict|tailor|shape|transform|substitute";
+// Modes whose names are also ordinary product settings (developer, debug, dark, admin) only count
+// when they are "enabled"/"output" (the jailbreak template's wording), not when merely switched on.
+const SWITCHABLE_MODES =
+  "god|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter";
 const RESPONSE_NOUNS =
   "response|responses|reply|replies|answer|answers|output|outputs|summary|message|completion|text|result|reply text";
 const CODE_NOUNS =
@@ -147,11 +154,14 @@ const EXTRACT_TARGETS =
 const SEND_VERBS =
   "send|sending|post|posting|upload|uploading|forward|forwarding|transmit|transmitting|exfiltrate|exfiltrating|leak|leaking|email|e-mail|mail|copy|share|submit|deliver|sync|beam|relay|report|append|attach|encode|include";
 const SECRET_NOUNS =
-  "conversation|chat history|chat log|chat logs|conversation history|message history|history|messages|all (?:the )?(?:data|files|information|emails|documents)|(?:the |their |his |her |my )?(?:data|files|contents|credentials|passwords?|keys|tokens|cookies|secrets?)|(?:your |the )?(?:memory|context|instructions|system prompt|prompt)|(?:the )?user(?:'s|s')? (?:data|information|details|credentials|files|messages|emails|personal information|input)|personal (?:data|information|details)|api[ _-]?keys?|passwords?|credentials|secrets?|tokens?|cookies|keystrokes|screenshots?|clipboard(?: contents)?|private keys?|ssh keys?|session (?:data|tokens?|cookies)|environment variables|env vars";
+  "conversation|chat history|chat log|chat logs|conversation history|message history|history|messages|data|files|information|emails|documents|contents|credentials|passwords?|keys|tokens?|cookies|secrets?|memory|context|instructions|system prompt|prompt|user(?:'s|s')? (?:data|information|details|credentials|files|messages|emails|personal information|input)|personal (?:data|information|details)|api[ _-]?keys?|private keys?|ssh keys?|session (?:data|tokens?|cookies)|environment variables|env vars|keystrokes|screenshots?|clipboard(?: contents)?";
 const SINK =
   "https?://|www\\.|[\\w.+-]+@[\\w-]+\\.[a-z]{2,}|(?:the |this |my |our |an? )?(?:following |external |remote |attacker'?s? |third-party )?(?:server|url|address|endpoint|webhook|email address|inbox|domain|link|site|website|ip|host|api)\\b|[\\w-]+\\.(?:com|net|org|io|xyz|ru|cn|tk|top)\\b";
 
 const B = "\\b";
+// Start of a sentence or line, optionally after a politeness/sequencing word (bounded lookbehind).
+const SENTENCE_START =
+  "(?:^|[.!?:]\\s{1,4}|\\n\\s{0,4})(?:(?:please|also|now|then|additionally|finally|first|next|kindly|and),?\\s{1,3})?";
 const FROM_NOW_ON_TAIL = `\\b${GAP(3)}(?:you|your|act|respond|answer|reply|only|always|never|pretend|behave|speak|talk|write|will|must|du|sie|bist|antworte|antworten)\\b`;
 
 /** The rule table. Ids are stable: allowlists and score weights refer to them. */
@@ -163,13 +173,31 @@ export const RULES: readonly Rule[] = Object.freeze([
   rule("pi.forget_everything", "prompt_injection", "instruction", [
     branch(
       "forget|ignore|disregard|erase|discard",
-      `\\s+(?:about\\s+)?(?:everything|all|anything|what)\\b(?:\\s+(?:of\\s+)?(?:that|this|the text)?\\s*(?:above|before|previous\\w*|prior|earlier|so far|until now|up to (?:now|here|this point)|(?:you|i|we)(?:'ve|'re| have| were| was| are)?\\s+(?:been\\s+)?(?:told|said|learned|given|instructed|written|discussed|taught|programmed))|\\s*[.!,;:-]|\\s+(?:and|und)\\b)`,
+      `\\s+(?:about\\s+)?(?:everything|all|anything|what)\\b(?:\\s+(?:of\\s+)?(?:that|this|the text|the)?\\s*(?:above|before|previous\\w*|prior|earlier|so far|until now|up to (?:now|here|this point)|(?:you|i|we)(?:'ve|'re| have| were| was| are)?\\s+(?:been\\s+)?(?:told|said|learned|given|instructed|written|discussed|taught|programmed))|\\s*[.!,;:-]|\\s+(?:and|und)\\b)`,
     ),
   ]),
   rule("pi.override_de", "prompt_injection", "instruction", [
     branch(
       "ignoriere|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|verwirf",
       `${B}${GAP(4)}(?:anweisungen|anweisung|instruktionen|befehle|vorgaben|regeln|aufgaben|aufgabe|alles|informationen|texte|kontext)${B}`,
+    ),
+  ]),
+  rule("pi.override_multilingual", "prompt_injection", "instruction", [
+    branch(
+      "olvida|olvide|olvidate|olviden|ignora|ignoren|descarta|omite|oublie|oubliez|ignorez|dimentica|dimenticate|esquece|esqueca|zaboravi|zaboravite|ignoriraj|vergeet|negeer",
+      `${B}${GAP(3)}(?:todo|todas|todos|lo anterior|instrucciones|indicaciones|reglas|tout|toutes|instructions|consignes|tutto|tutte|istruzioni|regole|tudo|instrucoes|sve|upute|instrukcije|alles|instructies)${B}`,
+    ),
+  ]),
+  rule("pi.prior_reference", "prompt_injection", "instruction", [
+    branch(
+      "previous|prior|above|preceding|earlier|foregoing",
+      `\\s+(?:instructions|prompts|directions|directives|commands|rules|information|context|text|tasks|orders)${B}`,
+      "\\b(?:all|any|the)\\s+",
+    ),
+    branch(
+      "vorherigen|bisherigen|obigen|vorangegangenen|vorigen|letzten",
+      `\\s+(?:anweisungen|informationen|aufgaben|instruktionen|befehle|texte|regeln|eingaben)${B}`,
+      "\\b(?:alle|die)\\s+",
     ),
   ]),
   rule("pi.new_instructions", "prompt_injection", "instruction", [
@@ -183,7 +211,10 @@ export const RULES: readonly Rule[] = Object.freeze([
       `\\s*(?:[:-]|\\b(?:is|are|will be|now)\\b)`,
       "\\byour\\s+(?:new|real|actual|true|only|next|sole)\\s+",
     ),
-    branch("neue", `\\s+(?:aufgabe|anweisung|anweisungen|rolle)${B}`),
+    branch(
+      "neue|neuen|neuer|weitere|weiteren|folgende",
+      `\\s+(?:aufgabe|aufgaben|anweisung|anweisungen|rolle)${B}`,
+    ),
   ]),
   rule("pi.from_now_on", "prompt_injection", "instruction", [
     branch("now on", FROM_NOW_ON_TAIL, "\\bfrom\\s+"),
@@ -200,6 +231,11 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\byou(?: are|'re)\\s+",
     ),
     branch("now", `,?\\s+you\\s+(?:are|will be)\\s+(?:a|an|the|my)?\\s*[\\w-]+`),
+    branch(
+      "now",
+      "\\s+(?!(?:ready|able|done|logged|signed|connected|subscribed|registered|enrolled|eligible|set|going|aware|on|at|in|able|allowed|free to|leaving|entering|viewing|using|talking)\\b)[a-z][\\w-]*",
+      "\\byou(?: are|'re)\\s+",
+    ),
     branch("du bist|sie sind", `\\s+(?:jetzt|nun|ab jetzt)${B}`),
     branch("jetzt|nun", `\\s+(?:bist du|sind sie)${B}`),
   ]),
@@ -243,7 +279,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(
       RESPONSE_NOUNS,
       B,
-      "\\b(?:in|into|to|within|throughout|inside|at the (?:start|end|beginning|bottom|top) of|before|after|with|for|of)\\s+(?:your|each|every|all your|all of your)\\s+(?:(?:next|final|subsequent|following|future|upcoming|entire|whole)\\s+)?",
+      "\\b(?:in|into|within|throughout|inside|at the (?:start|end|beginning|bottom|top) of|before|after)\\s+(?:your|each|every|all your|all of your)\\s+(?:(?:next|final|subsequent|following|future|upcoming|entire|whole)\\s+)?",
     ),
   ]),
   rule("pi.modify_response", "prompt_injection", "third_party", [
@@ -258,6 +294,20 @@ export const RULES: readonly Rule[] = Object.freeze([
       "code|snippet|script|lines|function|routine|excerpt|block|section|fragment",
       `${B}${GAP(8)}(?:into|in|within|inside|to|as part of)\\s+(?:your|the)\\s+(?:[\\w-]+\\s+)?(?:${CODE_NOUNS}|response|answer|reply)${B}`,
       "\\b(?:following|subsequent|below|this|these|given|provided|attached|next)\\s+(?:[\\w-]+\\s+){0,2}",
+    ),
+  ]),
+  rule("pi.task_request", "prompt_injection", "third_party", [
+    branch(
+      "write|compose|draft|describe|explain|summarize|summarise|analyze|analyse|translate|suggest|provide|develop|generate|list|determine|identify|compare|recommend|outline|evaluate|calculate|create|show|give|tell|name|define|classify|rate|rewrite|paraphrase|break|replace|remove|convert|encode|reverse",
+      "\\s+(?:a|an|the|me|us|how|why|what|some|your|this|these|three|five|ten|\\d+|down)\\b",
+      `${SENTENCE_START}`,
+    ),
+  ]),
+  rule("pi.question_to_assistant", "prompt_injection", "third_party", [
+    branch(
+      "what|what's|how|who|why|which|can|could|is|are|does|do",
+      "\\b[^.!?\\n]{3,160}\\?",
+      `${SENTENCE_START}`,
     ),
   ]),
   rule("pi.target_user", "prompt_injection", "third_party", [
@@ -306,14 +356,26 @@ export const RULES: readonly Rule[] = Object.freeze([
   ),
   rule("jb.mode_switch", "jailbreak", "instruction", [
     branch(
-      MODE_WORDS,
+      SWITCHABLE_MODES,
       `\\s+mode${B}`,
       "\\b(?:enable|enabled|enabling|enter|entering|activate|activated|switch (?:to|into)|turn on|unlock|unlocked|simulate|simulating|you are in|you're in|now in|with|in)\\s+(?:the\\s+|a\\s+)?",
     ),
-    branch(MODE_WORDS, `\\s+mode\\s+(?:enabled|activated|on|output|response)${B}`),
+    branch(MODE_WORDS, `\\s+mode\\s+(?:enabled|activated|output|response)${B}`),
   ]),
   rule("jb.named_mode", "jailbreak", "instruction", [branch(MODE_WORDS, `\\s+mode${B}`)]),
   rule("jb.no_restrictions", "jailbreak", "instruction", [
+    branch(
+      MORAL_NOUNS,
+      B,
+      "\\b(?:no|without|free (?:of|from)|devoid of|not (?:bound|restricted|limited|constrained|held back|governed) by|beyond|unbound by|break(?:ing)? (?:free )?(?:of|from)|broken free (?:of|from)|freed from|liberated from|released from|escaped?(?: from)?|bypass|bypassing|circumvent|circumventing|no longer (?:bound|restricted|limited|constrained) by|don't have|do not have|doesn't have|does not have|isn't bound by|aren't bound by|not subject to|abandon|abandoned|disregard|ignore|ignoring)\\s+(?:(?:any|all|the|your|its|their|his|her|typical|usual|normal|standard|conventional|ordinary|traditional)\\s+){0,3}(?:(?:ethical|moral|content|safety|openai|openai's|ai|legal|programming|policy|built-in|imposed|artificial|societal|human)\\s+){0,2}",
+    ),
+    branch(
+      LIMIT_NOUNS,
+      B,
+      "\\b(?:no|without|free (?:of|from)|devoid of|not (?:bound|restricted|limited|constrained|held back|governed) by|beyond|unbound by|freed from|liberated from|released from|bypass|bypassing|circumvent|circumventing|no longer (?:bound|restricted|limited|constrained) by|don't have|do not have|doesn't have|does not have|not subject to|ignore|ignoring|disregard)\\s+(?:(?:any|all|the|your|its|their|typical|usual|normal|standard)\\s+){0,2}(?:ethical|moral|content|safety|openai|openai's|ai|programming|policy|built-in|imposed|artificial|societal)\\s+",
+    ),
+  ]),
+  rule("jb.no_limits", "jailbreak", "instruction", [
     branch(
       LIMIT_NOUNS,
       B,
@@ -364,6 +426,18 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\b(?:i want you to|you are going to|you're going to|you will|you must|you shall|i need you to|i'd like you to|i would like you to|your task is to|ich möchte,? dass (?:du|sie)|du wirst|sie werden)\\s+(?:\\w+\\s+)?",
     ),
     branch("act|acting", `\\s+as\\s+(?:a|an|my|the)${B}`),
+    branch("als", "\\s+[^\\s.,]+", "\\bdass\\s+(?:du|sie)\\s+"),
+  ]),
+  rule("jb.i_want_you_to", "jailbreak", "instruction", [
+    branch("want|need|like", `\\s+you\\s+to${B}`, "\\bi(?: would| 'd|'d)?\\s+"),
+  ]),
+  rule("jb.prompt_placeholder", "jailbreak", "instruction", [
+    branch(
+      "prompt|question|request|query|topic|input|text",
+      "(?:\\s+here)?\\s*[\\]}>)]",
+      "[\\[{<(]\\s{0,2}(?:(?:insert|your|enter|put|the|user)\\s+){0,2}",
+    ),
+    branch("prompt|question|request", `\\s+here${B}`, "\\byour\\s+"),
   ]),
   rule("jb.vice_list", "jailbreak", "instruction", [
     branch(VICES, `\\s*(?:,|or|and|/)\\s*(?:or\\s+|and\\s+)?(?:${VICES})${B}`),
@@ -422,8 +496,9 @@ export const RULES: readonly Rule[] = Object.freeze([
   ]),
   rule("ex.send_data", "data_exfiltration", "instruction", [
     branch(
-      SEND_VERBS,
-      `${B}${GAP(5)}(?:${SECRET_NOUNS})${B}${GAP(6)}(?:to|at|via|using|into|onto)\\s+(?:${SINK})`,
+      SECRET_NOUNS,
+      `${B}${GAP(6)}(?:to|at|via|using|into|onto)\\s+(?:${SINK})`,
+      `\\b(?:${SEND_VERBS})\\b${GAP(5)}`,
     ),
   ]),
   rule(
@@ -450,7 +525,6 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("printenv", B),
     branch("env", ":", "\\$"),
     branch("system", `\\.getenv${B}`),
-    branch("environment variables?|env vars?", B),
   ]),
   rule("ex.credential_file", "data_exfiltration", "instruction", [
     branch("etc", `/(?:passwd|shadow|sudoers)${B}`, "/"),
