@@ -5,7 +5,7 @@ import http, {
   type ServerResponse,
 } from "node:http";
 import https from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { estimateTokensFromBytes, M2MError, parseJsonLimited, routingHeaderFrom } from "@m2m/wire";
 import {
@@ -44,6 +44,8 @@ export interface ProxyServerOptions {
   readonly codec: PeerCodec | null;
   /** Where request log lines go when `config.logRequests` is on (default stderr). */
   readonly log?: (line: string) => void;
+  /** Host-name lookup for the upstream and peer (service discovery; default `dns.lookup`). */
+  readonly lookup?: LookupFunction;
 }
 
 /** A running (or ready to run) proxy. */
@@ -632,6 +634,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       path: upstreamPath(target, rawUrl),
       headers,
       agent: target.agent,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
     });
     let connectTimer: NodeJS.Timeout | undefined;
     upReq.on("socket", (socket) => {

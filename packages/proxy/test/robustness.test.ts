@@ -45,6 +45,34 @@ describe("upstream failures", () => {
     expect(ms).toBeLessThan(3000);
   });
 
+  it("upstream connect timeout -> 502 after --connect-timeout-ms", async () => {
+    // A name lookup that never answers keeps the socket in its connecting state, like a dropped SYN.
+    const { createProxyServer } = await import("../src/server.js");
+    const { resolveProxyConfig } = await import("../src/config.js");
+    const config = resolveProxyConfig({
+      flags: { upstream: "http://upstream.invalid:9/v1", port: 0, connectTimeoutMs: 250 },
+    });
+    const proxy = createProxyServer({ config, scanner: null, codec: null, lookup: () => {} });
+    const url = await proxy.listen();
+    try {
+      const t0 = performance.now();
+      const r = await post(url, chatBody("hi"));
+      const ms = performance.now() - t0;
+      expect(r.status).toBe(502);
+      expect(r.json()).toMatchObject({
+        error: {
+          code: "upstream_unavailable",
+          message: "upstream unavailable: could not connect within 250 ms",
+        },
+      });
+      expect(ms).toBeGreaterThanOrEqual(200);
+      expect(ms).toBeLessThan(2000);
+      expect(proxy.metrics.render()).toContain('m2m_proxy_upstream_errors_total{kind="connect_timeout"} 1');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("a client that disconnects mid-stream cancels the upstream request", async () => {
     const upstream = await fx.upstream();
     const proxy = await fx.proxy({ upstream: upstream.url });
