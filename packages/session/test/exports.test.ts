@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import * as session from "../src/index.js";
+
+describe("@m2m/session public surface", () => {
+  it("exports exactly these runtime names", () => {
+    expect(Object.keys(session).sort()).toMatchInlineSnapshot(`
+      [
+        "ACCEPTS",
+        "CloseCode",
+        "DEFAULT_MAX_WIRE_MESSAGE_BYTES",
+        "DEFAULT_TIMEOUTS",
+        "HttpSessionEndpoint",
+        "KEY_BYTES",
+        "MAX_CAPABILITY_LIST",
+        "MAX_CAPABILITY_NAME",
+        "MAX_ENVELOPE_BYTES",
+        "MAX_HTTP_BATCH",
+        "MAX_REASON_BYTES",
+        "MessageType",
+        "NONCE_BYTES",
+        "PROOF_BYTES",
+        "RejectCode",
+        "SESSION_HTTP_CONTENT_TYPE",
+        "SESSION_HTTP_HEADER",
+        "SESSION_ID_BYTES",
+        "SESSION_MAGIC",
+        "SESSION_PROTOCOL_VERSIONS",
+        "SESSION_WIRE_VERSION",
+        "SecurityMode",
+        "Session",
+        "SessionConnection",
+        "SessionErrorCode",
+        "SessionState",
+        "TIMEOUT_BOUNDS",
+        "acceptSession",
+        "capabilitiesFromReference",
+        "codeName",
+        "codecPayloadCodecs",
+        "connectSession",
+        "decodeMessage",
+        "defaultCapabilities",
+        "encodeMessage",
+        "httpTransport",
+        "negotiate",
+        "packMessages",
+        "parseReferenceEnvelope",
+        "peekMessageType",
+        "rawPayloadCodec",
+        "rawPayloadCodecs",
+        "sameNegotiated",
+        "transcriptHash",
+        "unpackMessages",
+        "validateCapabilities",
+        "webSocketTransport",
+        "writeReferenceEnvelope",
+      ]
+    `);
+  });
+});
