@@ -33,6 +33,21 @@ const SEQUENTIAL = 1500;
 
 const children: ChildProcess[] = [];
 
+/** URL → pid of the child serving it, to read its CPU time. */
+const pids = new Map<string, number>();
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of the whole line (utime, stime) are 11 and 12 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 function spawnAndRead(args: string[], pattern: RegExp, stream: "stdout" | "stderr"): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -44,6 +59,7 @@ function spawnAndRead(args: string[], pattern: RegExp, stream: "stdout" | "stder
       const m = text.match(pattern);
       if (m) {
         clearTimeout(timer);
+        pids.set(m[1]!, child.pid!);
         resolve(m[1]!);
       }
     });
@@ -129,6 +145,8 @@ interface Row {
   seqP50ms: number;
   seqP99ms: number;
   errors: number;
+  /** CPU ms per request spent by the proxy process(es) of this path (the upstream for "direct"), under load. */
+  cpuMsPerRequest: number | null;
 }
 
 /** A recorded multi-turn conversation from the corpus, replayed as the growing requests a client sends. */
@@ -266,20 +284,31 @@ export async function run(): Promise<void> {
       listening,
       "stderr",
     );
-    const paths: Array<[string, string]> = [
-      ["direct", base],
-      ["one proxy (scan on)", one],
-      ["one proxy (scan off)", noScan],
-      ["two chained (--peer)", near],
+    const paths: Array<[string, string, number[]]> = [
+      ["direct", base, [pids.get(upstream)!]],
+      ["one proxy (scan on)", one, [pids.get(one)!]],
+      ["one proxy (scan off)", noScan, [pids.get(noScan)!]],
+      ["two chained (--peer)", near, [pids.get(near)!, pids.get(far)!]],
     ];
+    const cpuOf = (list: number[]): number | null => {
+      let total = 0;
+      for (const pid of list) {
+        const ms = cpuMs(pid);
+        if (ms === null) return null;
+        total += ms;
+      }
+      return total;
+    };
     const rows: Row[] = [];
     for (const [request, body] of [
       ["2 KB non-streaming", twoKbRequest(false)],
       ["streaming", twoKbRequest(true)],
     ] as const) {
-      for (const [name, url] of paths) {
+      for (const [name, url, cpuPids] of paths) {
         const seq = await sequential(url, body, SEQUENTIAL);
+        const cpuBefore = cpuOf(cpuPids);
         const r = await load(url, body);
+        const cpuAfter = cpuOf(cpuPids);
         rows.push({
           path: name,
           request,
@@ -289,11 +318,26 @@ export async function run(): Promise<void> {
           seqP50ms: seq.p50,
           seqP99ms: seq.p99,
           errors: r.errors + r.non2xx + r.timeouts,
+          cpuMsPerRequest:
+            cpuBefore === null || cpuAfter === null || r.requests.total === 0
+              ? null
+              : (cpuAfter - cpuBefore) / r.requests.total,
         });
       }
     }
     const table: string[][] = [
-      ["request", "path", "req/s", "p50 ms", "p99 ms", "seq p50 ms", "seq p99 ms", "added seq p50", "errors"],
+      [
+        "request",
+        "path",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "seq p50 ms",
+        "seq p99 ms",
+        "added seq p50",
+        "CPU ms/req",
+        "errors",
+      ],
     ];
     for (const r of rows) {
       const direct = rows.find((d) => d.request === r.request && d.path === "direct")!;
@@ -306,6 +350,7 @@ export async function run(): Promise<void> {
         r.seqP50ms.toFixed(3),
         r.seqP99ms.toFixed(3),
         r.path === "direct" ? "-" : `${(r.seqP50ms - direct.seqP50ms).toFixed(3)} ms`,
+        r.cpuMsPerRequest === null ? "n/a" : r.cpuMsPerRequest.toFixed(3),
         String(r.errors),
       ]);
     }
@@ -316,6 +361,9 @@ export async function run(): Promise<void> {
       "upstream, proxies and load generator are separate processes sharing this 2-core machine with other work: compare rows, not absolutes\n",
     );
     printTable(table);
+    console.log(
+      "CPU ms/req: user+system CPU of the proxy process(es) on that path (the upstream's for direct) during the load run, per request completed — less sensitive to the shared machine than wall-clock figures",
+    );
     console.log(
       "\npeer-link bytes for a multi-turn conversation (requests + responses between the two proxies):\n",
     );
