@@ -160,6 +160,15 @@ function v2Mode(mode: "hmac" | "aead", cipher: AeadCipher): V2Security {
     : V2Security.CHACHA20_POLY1305;
 }
 
+/**
+ * `bytes`, or a copy when it does not start on a 4-byte boundary: noble's ChaCha runs about twice
+ * as slow on unaligned views (measured), and frame sections start at arbitrary offsets. A copy of
+ * the payload costs far less than the slow path.
+ */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+}
+
 /** Write the nonce (fixed for test vectors, else fresh random) into `out` at `at`. */
 function writeNonce(options: SealOptions, length: number, out: Uint8Array, at: number): void {
   if (options.nonce === undefined) fillRandom(out, at, length);
@@ -222,7 +231,7 @@ function sealV1(
   writeNonce(options, V1_NONCE_BYTES, out, headerEnd);
   const nonce = out.subarray(headerEnd, headerEnd + V1_NONCE_BYTES);
   const aad = out.subarray(V1_PREFIX_BYTES, headerEnd);
-  chacha20poly1305(frameKey.key, nonce, aad).encrypt(plaintext, out.subarray(headerEnd + V1_NONCE_BYTES));
+  out.set(chacha20poly1305(frameKey.key, nonce, aad).encrypt(aligned(plaintext)), headerEnd + V1_NONCE_BYTES);
   return out;
 }
 
@@ -270,9 +279,11 @@ function sealV2(
   const cipher =
     mode === V2Security.XCHACHA20_POLY1305 ? AeadCipher.XCHACHA20_POLY1305 : AeadCipher.CHACHA20_POLY1305;
   const nonce = out.subarray(nonceAt, nonceAt + nonceLength);
-  aead(cipher, frameKey.key, nonce, out.subarray(0, newHeaderEnd)).encrypt(
-    binary.subarray(payloadStart, payloadEnd),
-    out.subarray(newHeaderEnd + body.length),
+  out.set(
+    aead(cipher, frameKey.key, nonce, out.subarray(0, newHeaderEnd)).encrypt(
+      aligned(binary.subarray(payloadStart, payloadEnd)),
+    ),
+    newHeaderEnd + body.length,
   );
   return out;
 }
@@ -400,21 +411,28 @@ function openV1(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits
   const nonce = binary.subarray(headerEnd, headerEnd + V1_NONCE_BYTES);
   const sealed = binary.subarray(headerEnd + V1_NONCE_BYTES);
   const aad = binary.subarray(V1_PREFIX_BYTES, headerEnd);
-  const out = new Uint8Array(headerEnd + sealed.length - AEAD_TAG_BYTES);
+  const ciphertext = aligned(sealed);
   for (const k of keys) {
+    let plaintext: Uint8Array;
     try {
-      chacha20poly1305(k.key, nonce, aad).decrypt(sealed, out.subarray(headerEnd));
+      plaintext = chacha20poly1305(k.key, nonce, aad).decrypt(ciphertext);
     } catch {
       continue;
     }
-    const plaintext = out.subarray(headerEnd);
     // Authentic but inconsistent (a broken sender): still refuse with the one generic error.
     if (plaintext.length < 8) throw authFailed();
     const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
     if (view.getUint32(0, true) !== plaintext.length - 8) throw authFailed();
+    const out = new Uint8Array(headerEnd + plaintext.length);
     out.set(binary.subarray(0, headerEnd));
     out[V1_PREFIX_BYTES + 3] = V1Security.NONE;
-    return { ...base, cipher: AeadCipher.CHACHA20_POLY1305, keyId: k.id, frame: toForm(out, 1, input.text) };
+    out.set(plaintext, headerEnd);
+    return {
+      ...base,
+      cipher: AeadCipher.CHACHA20_POLY1305,
+      keyId: k.id,
+      frame: toForm(out, 1, input.text),
+    };
   }
   throw authFailed();
 }
@@ -463,14 +481,15 @@ function openV2(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits
   } else {
     const bodyAt = preEnd + lengthBytes + (payloadStart - headerEnd);
     out = new Uint8Array(bodyAt + payloadEnd - payloadStart);
+    let plaintext: Uint8Array;
     try {
-      aead(cipher, k.key, params.nonce, binary.subarray(0, headerEnd)).decrypt(
-        binary.subarray(payloadStart),
-        out.subarray(bodyAt),
+      plaintext = aead(cipher, k.key, params.nonce, binary.subarray(0, headerEnd)).decrypt(
+        aligned(binary.subarray(payloadStart)),
       );
     } catch {
       throw authFailed();
     }
+    out.set(plaintext, bodyAt);
     out.set(binary.subarray(headerEnd, payloadStart), preEnd + lengthBytes);
   }
   // Only an authentic frame may touch the replay memory.
