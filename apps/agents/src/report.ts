@@ -26,7 +26,7 @@ export function formatSummary(s: DemoSummary): string {
   out.push(`  url            ${s.url}`);
   out.push(`  session id     ${s.sessionId}`);
   out.push(
-    `  handshake      ${s.handshakeMs.toFixed(1)} ms (HELLO/ACCEPT/CONFIRM, ${s.handshakeBytes.sent} B sent, ${s.handshakeBytes.received} B received); TCP+WebSocket connect ${s.connectMs.toFixed(1)} ms`,
+    `  handshake      ${s.handshakeMs.toFixed(1)} ms (HELLO/ACCEPT/CONFIRM, ${s.handshakeBytes.sent} B sent, ${s.handshakeBytes.received} B received); TCP+WebSocket connect ${s.connectMs.toFixed(1)} ms (first handshake of a cold process)`,
   );
   out.push(
     `  identity       ${s.peersVerified ? "both static X25519 keys proven and matched the pinned keys" : "NOT VERIFIED"}; ephemeral keys give forward secrecy`,

@@ -104,5 +104,5 @@ describe("binary session messages", () => {
       }
     }
     expect(decoded).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });

@@ -22,7 +22,7 @@ function mutate(next: () => number, seed: Uint8Array): Uint8Array {
 }
 
 describe("Session.receive fuzz: mutated messages give an M2MError, never anything else", () => {
-  it("mutated DATA, PING, CLOSE into an established session (3,000 inputs)", () => {
+  it("mutated DATA, PING, CLOSE into an established session (1,500 inputs)", () => {
     const next = rng(0x5eed);
     // Real messages from a conversation, to mutate.
     const { initiator, responder } = establish(makePair({ auth: false }));
@@ -41,7 +41,7 @@ describe("Session.receive fuzz: mutated messages give an M2MError, never anythin
     void responder;
     let target = establish(makePair({ auth: false })).responder;
     let errors = 0;
-    for (let i = 0; i < 3_000; i++) {
+    for (let i = 0; i < 1_500; i++) {
       if (target.state !== "established") target = establish(makePair({ auth: false })).responder;
       const input = mutate(next, seeds[next() % seeds.length]!);
       try {
@@ -52,7 +52,7 @@ describe("Session.receive fuzz: mutated messages give an M2MError, never anythin
       }
     }
     expect(errors).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it("mutated handshake messages into fresh sessions (5,000 inputs, authenticated)", () => {
     const next = rng(0xbeef);
@@ -79,5 +79,5 @@ describe("Session.receive fuzz: mutated messages give an M2MError, never anythin
       }
     }
     pump(pair.initiator, pair.responder);
-  });
+  }, 120_000);
 });
