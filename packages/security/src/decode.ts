@@ -25,7 +25,8 @@ export interface DecodedBlob {
 const B64_CANDIDATE = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}/g;
 const HEX_CANDIDATE =
   /(?:\\x[0-9a-fA-F]{2}){6,}|(?:0x)?(?:[0-9a-fA-F]{2}){10,}|(?:[0-9a-fA-F]{2}[ :]){8,}[0-9a-fA-F]{2}/g;
-const URL_CANDIDATE = /(?<!%[0-9a-fA-F]{2}[^%\s]{0,4})(?:%[0-9a-fA-F]{2}[^%\s]{0,4}){4,}/g;
+// Starts at a run boundary (whitespace or a query delimiter), so each start is tried once.
+const URL_CANDIDATE = /(?<![^\s=&?])[^%\s=&?]{0,24}(?:%[0-9a-fA-F]{2}[^%\s]{0,24}){4,}/g;
 /\b(?:the|and|you|your|ignore|previous|instructions|system|prompt|password|secret|tell|write|say|all|is|to|of|this)\b/g;
 
 const B64_VALUES = (() => {

@@ -226,7 +226,8 @@ export function undoLeet(lower: string): string | null {
     if (!LEET_ANY.test(token)) return token;
     // Keep hex-looking ids and common tech tokens (x86, mp3, utf8, h264) from becoming words:
     // require at least two letters and that substitutes are not all trailing digits.
-    if (/^[a-z]+[0-9]+$/.test(token) || /^[0-9]+[a-z]{1,2}$/.test(token)) return token;
+    if (/^[a-z]+[0-9]+$/.test(token) || /^[0-9]+(?:st|nd|rd|th|k|m|g|x|s|d|h|px|kb|mb|gb|am|pm)$/.test(token))
+      return token;
     let letters = 0;
     for (let i = 0; i < token.length; i++) {
       const c = token.charCodeAt(i);
