@@ -413,13 +413,19 @@ export function decompressJson(input: string | Uint8Array, options: DecompressOp
  *
  * @example const frame = await compressAsync(json, { algorithm: "tk", tokenizer: "llama3" })
  */
-export async function compressAsync(input: string | Uint8Array, options: CompressOptions = {}): Promise<Uint8Array> {
+export async function compressAsync(
+  input: string | Uint8Array,
+  options: CompressOptions = {},
+): Promise<Uint8Array> {
   if (options.algorithm === Algorithm.TK) await loadTokenizer(options.tokenizer ?? "cl100k");
   return compress(input, options);
 }
 
 /** {@link compressToText} after loading the tokenizer the options need. */
-export async function compressToTextAsync(input: string | Uint8Array, options: CompressOptions = {}): Promise<string> {
+export async function compressToTextAsync(
+  input: string | Uint8Array,
+  options: CompressOptions = {},
+): Promise<string> {
   if (options.algorithm === Algorithm.TK) await loadTokenizer(options.tokenizer ?? "cl100k");
   return compressToText(input, options);
 }
@@ -430,14 +436,19 @@ export async function compressToTextAsync(input: string | Uint8Array, options: C
  *
  * @example const bytes = await decompressAsync("#TK|L|sk39Dg==")
  */
-export async function decompressAsync(input: string | Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+export async function decompressAsync(
+  input: string | Uint8Array,
+  options: DecompressOptions = {},
+): Promise<Uint8Array> {
   const detected = detectFormat(input);
   try {
     if (detected.format === WireFormat.TOKEN_NATIVE && detected.tokenizer) {
       await loadTokenizer(tokenizerForWireId(detected.tokenizer));
     } else if (detected.format === WireFormat.M2M_V2) {
       const header =
-        typeof input === "string" ? peekV2HeaderText(input, options.limits) : peekV2Header(input, options.limits);
+        typeof input === "string"
+          ? peekV2HeaderText(input, options.limits)
+          : peekV2Header(input, options.limits);
       if (header.codec === CodecId.TOKEN_NATIVE && header.codecParams.length === 1) {
         await loadTokenizer(tokenizerForBinaryId(header.codecParams[0]!));
       }
