@@ -38,6 +38,14 @@ export function assertFrameKey(key: unknown): FrameKey {
   if (typeof key !== "object" || key === null) throw invalidKey(`"key" expected a FrameKey { id, key }`);
   const k = key as { id?: unknown; key?: unknown };
   if (!isValidKeyId(k.id)) throw invalidKey(`"key.id" must be 1-64 characters of [A-Za-z0-9._:-]`);
-  assertBytes(k.key, "key.key", [FRAME_KEY_BYTES], "CRYPTO_INVALID_KEY");
+  const bytes = assertBytes(k.key, "key.key", [FRAME_KEY_BYTES], "CRYPTO_INVALID_KEY");
+  if (isAllZero(bytes)) throw invalidKey(`"key.key" is all zeros (a wiped or uninitialised key)`);
   return key as FrameKey;
+}
+
+/** True when every byte is zero: a key removed from a {@link Keyring} is wiped to zeros. */
+export function isAllZero(bytes: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < bytes.length; i++) acc |= bytes[i]!;
+  return acc === 0;
 }

@@ -272,10 +272,23 @@ describe("argument errors", () => {
       { id: "", key: new Uint8Array(32) },
       { id: "bad id!", key: new Uint8Array(32) },
       { id: "k1", key: "00".repeat(32) },
+      { id: "k1", key: new Uint8Array(32) },
     ];
     for (const k of bad) {
       expect(code(() => sealFrame(v2Frame(), k as never))).toBe(CryptoErrorCode.INVALID_KEY);
     }
+  });
+
+  it("a key wiped by the keyring can no longer seal or open", () => {
+    const ring = new Keyring();
+    ring.add("k", KEY.key);
+    const held = ring.current();
+    const sealed = sealFrame(v2Frame(), held);
+    ring.remove("k");
+    expect(code(() => sealFrame(v2Frame(), held))).toBe(CryptoErrorCode.INVALID_KEY);
+    expect(code(() => openFrame(sealed, { require: "aead", keys: [held] }))).toBe(
+      CryptoErrorCode.AUTH_FAILED,
+    );
   });
 
   it("refuses to seal an already protected frame, wrong nonce lengths, unknown modes", () => {

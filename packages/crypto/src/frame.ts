@@ -17,7 +17,7 @@ import {
 import { chacha20poly1305, xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { assertBytes, constantTimeEqual, isBytes } from "./bytes.js";
 import { authFailed, CryptoErrorCode, invalidArgument } from "./errors.js";
-import { assertFrameKey, type FrameKey } from "./frame-key.js";
+import { assertFrameKey, type FrameKey, isAllZero } from "./frame-key.js";
 import { limitsOf, scanV1, scanV2 } from "./layout.js";
 import { hmacSha256 } from "./primitives.js";
 import { fillRandom } from "./random-pool.js";
@@ -372,7 +372,7 @@ function isKeyList(keys: FrameKeySource | readonly FrameKey[]): keys is readonly
 }
 
 function usableKey(k: FrameKey): boolean {
-  return isBytes(k.key) && k.key.length === 32;
+  return isBytes(k.key) && k.key.length === 32 && !isAllZero(k.key);
 }
 
 function v1Protection(security: V1Security): FrameProtection {
