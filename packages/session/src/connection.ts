@@ -74,10 +74,12 @@ export class SessionConnection {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private done: ClosedInfo | null = null;
   private lastError: unknown = null;
+  private readonly clock: () => number;
 
   constructor(role: "initiator" | "responder", transport: MessageTransport, options: ConnectionOptions = {}) {
     const { onEvent, ...sessionOptions } = options;
     this.onEvent = onEvent;
+    this.clock = options.clock ?? Date.now;
     this.session = new Session({ ...sessionOptions, role });
     this.transport = transport;
     this.established = new Promise((resolve, reject) => {
@@ -218,7 +220,7 @@ export class SessionConnection {
     this.timer = null;
     const deadline = this.session.nextDeadline();
     if (deadline === null) return;
-    const delay = Math.max(0, deadline - Date.now());
+    const delay = Math.max(0, deadline - this.clock());
     this.timer = setTimeout(() => {
       this.timer = null;
       this.session.poll();

@@ -191,7 +191,12 @@ export class HttpSessionEndpoint {
     }
     let session: Session;
     if (sessionId === null) {
-      session = new Session({ ...this.options.session, role: "responder" });
+      // The client drives keep-alive: a server PING could only ride on the client's next request.
+      session = new Session({
+        ...this.options.session,
+        role: "responder",
+        timeouts: { ...this.options.session?.timeouts, keepAlive: false },
+      });
       if (this.sessions.size >= (this.options.maxSessions ?? 1000)) {
         return { status: 503, body: new Uint8Array(0), sessionId: null };
       }

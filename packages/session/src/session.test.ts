@@ -490,3 +490,21 @@ describe("configuration", () => {
     expect(() => s.sendPing()).toThrow(code("SESSION_INVALID_STATE"));
   });
 });
+
+describe("keep-alive off (request/response servers)", () => {
+  it("never sends PING but still closes on idle", () => {
+    const clock = fakeClock();
+    const { responder } = establish(
+      makePair({ clock: clock.now, responder: { timeouts: { keepAlive: false } } }),
+    );
+    responder.takeEvents();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(30_000);
+      responder.poll();
+      const out = responder.takeOutgoing().map((m) => decodeMessage(m).type);
+      expect(out.includes("PING")).toBe(false);
+      if (out.includes("CLOSE")) break;
+    }
+    expect(responder.state).toBe("closing");
+  });
+});

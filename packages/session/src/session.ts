@@ -67,6 +67,11 @@ export interface SessionTimeouts {
   readonly maxMissedPongs: number;
   /** Wait for the peer's CLOSE after sending ours (default 5 s). */
   readonly closeTimeoutMs: number;
+  /**
+   * Send PINGs on idle (default true). Off for the server side of request/response transports
+   * (HTTP), where the client drives keep-alive and PINGs could only ride on its next request.
+   */
+  readonly keepAlive: boolean;
 }
 
 /** The defaults of {@link SessionTimeouts}. */
@@ -75,6 +80,7 @@ export const DEFAULT_TIMEOUTS: SessionTimeouts = Object.freeze({
   pongTimeoutMs: 10_000,
   maxMissedPongs: 3,
   closeTimeoutMs: 5_000,
+  keepAlive: true,
 });
 
 /** Options of {@link Session}. */
@@ -504,7 +510,9 @@ export class Session {
     const negotiated = this.result!;
     this.codecs = this.codecFactory(negotiated);
     if (negotiated.securityMode === SecurityMode.AEAD) {
-      this.replay = new ReplayGuard({ skewMs: this.replaySkewMs, now: this.clock });
+      // Sequence numbers already make every DATA acceptable once; the guard adds the nonce and
+      // timestamp checks, so a small memory per session is enough.
+      this.replay = new ReplayGuard({ skewMs: this.replaySkewMs, now: this.clock, maxEntries: 4096 });
     }
     const now = this.clock();
     this.lastDataAt = now;
@@ -695,6 +703,7 @@ export class Session {
           this.close(CloseCode.TIMEOUT, "idle timeout");
           return;
         }
+        if (!this.timeouts.keepAlive) return;
         if (this.ping !== null) {
           if (now >= this.ping.sentAt + this.timeouts.pongTimeoutMs) {
             this.missedPongs++;
