@@ -240,7 +240,7 @@ async function peerBytes(): Promise<Record<string, number | string>> {
 }
 
 function svg(rows: Row[]): string {
-  const width = 640;
+  const width = 720;
   const barH = 18;
   const max = Math.max(...rows.map((r) => r.rps));
   const lines = rows.map((r, i) => {
