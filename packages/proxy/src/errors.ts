@@ -31,6 +31,7 @@ export const ProxyHttpCode = {
   INVALID_JSON: "invalid_json",
   BAD_FRAME: "bad_m2m_frame",
   FRAME_AUTH_FAILED: "m2m_frame_auth_failed",
+  UNSCANNABLE_RESPONSE: "unscannable_response",
   DELTA_BASE_MISSING: "delta_base_missing",
   SHUTTING_DOWN: "shutting_down",
 } as const;

@@ -767,6 +767,24 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       sendError(res, 502, ProxyHttpCode.BAD_FRAME, "peer answered without a sealed M2M frame");
       return;
     }
+    const encoding = upRes.headers["content-encoding"];
+    if (encoding !== undefined && encoding !== "identity" && !ct.startsWith(FRAME_CONTENT_TYPE)) {
+      // We asked for identity; an encoded answer cannot be scanned or framed. Under block that
+      // fails closed, under monitor it goes through untouched (Content-Encoding kept).
+      if (block && scanner && SCANNED_ROUTES.has(ctx.route) && status < 300) {
+        upRes.resume();
+        metrics.upstreamError("unscannable_response");
+        sendError(
+          res,
+          502,
+          ProxyHttpCode.UNSCANNABLE_RESPONSE,
+          `upstream answered with Content-Encoding ${encoding}, which cannot be scanned`,
+        );
+        return;
+      }
+      relayPlain(upRes, res, clientHeaders(ctx, ctx.verdict));
+      return;
+    }
     if (ct.startsWith(FRAME_STREAM_CONTENT_TYPE)) {
       const reader = new FrameRecordReader(config.maxDecodedBytes + 1024);
       const decoder = codec!.createStreamDecoder?.(config.maxDecodedBytes) ?? null;

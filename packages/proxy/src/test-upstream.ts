@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 
 /** One request the test upstream saw. */
 export interface SeenRequest {
@@ -36,7 +37,7 @@ const words = (text: string): string[] => text.match(/\S+\s*/g) ?? [text];
 /**
  * An OpenAI-compatible server for tests and benchmarks, on loopback. Behaviour per request is
  * chosen with headers (the official client can send them via `defaultHeaders`):
- * `x-test-reply` (assistant text), `x-test-mode` = `tools` | `fail` | `slow` | `hang` | `slow-stream`,
+ * `x-test-reply` (assistant text), `x-test-mode` = `tools` | `fail` | `slow` | `hang` | `slow-stream` | `gzip`,
  * `x-test-delay-ms` (for slow modes). Streams split SSE events across writes on purpose.
  *
  * @example
@@ -88,10 +89,15 @@ export async function createTestUpstream(options: TestUpstreamOptions = {}): Pro
     });
   });
 
-  function json(res: http.ServerResponse, status: number, value: unknown): void {
+  function json(res: http.ServerResponse, status: number, value: unknown, gzip = false): void {
     const text = JSON.stringify(value);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
+    const body = gzip ? gzipSync(text) : Buffer.from(text);
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": body.length,
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
+    });
+    res.end(body);
   }
 
   function route(
@@ -243,27 +249,32 @@ export async function createTestUpstream(options: TestUpstreamOptions = {}): Pro
         next();
         return;
       }
-      json(res, 200, {
-        id,
-        object: "chat.completion",
-        created,
-        model,
-        choices: [
-          {
-            index: 0,
-            message: tools
-              ? { role: "assistant", content: null, tool_calls: [toolCall] }
-              : { role: "assistant", content: reply, refusal: null },
-            finish_reason: tools ? "tool_calls" : "stop",
-            logprobs: null,
+      json(
+        res,
+        200,
+        {
+          id,
+          object: "chat.completion",
+          created,
+          model,
+          choices: [
+            {
+              index: 0,
+              message: tools
+                ? { role: "assistant", content: null, tool_calls: [toolCall] }
+                : { role: "assistant", content: reply, refusal: null },
+              finish_reason: tools ? "tool_calls" : "stop",
+              logprobs: null,
+            },
+          ],
+          usage: {
+            prompt_tokens: Math.ceil(body.length / 4),
+            completion_tokens: Math.ceil(reply.length / 4),
+            total_tokens: Math.ceil(body.length / 4) + Math.ceil(reply.length / 4),
           },
-        ],
-        usage: {
-          prompt_tokens: Math.ceil(body.length / 4),
-          completion_tokens: Math.ceil(reply.length / 4),
-          total_tokens: Math.ceil(body.length / 4) + Math.ceil(reply.length / 4),
         },
-      });
+        mode === "gzip",
+      );
       return;
     }
     if (method === "POST" && p === "/v1/completions") {

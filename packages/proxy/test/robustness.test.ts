@@ -174,6 +174,25 @@ describe("request limits and encodings", () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
+  it("an encoded upstream answer keeps its Content-Encoding under monitor and fails closed under block", async () => {
+    const upstream = await fx.upstream();
+    const monitor = await fx.proxy({ upstream: upstream.url });
+    const res = await fetch(`${monitor.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-test-mode": "gzip" },
+      body: chatBody("hi"),
+    });
+    expect(res.status).toBe(200);
+    expect(
+      ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message
+        .content,
+    ).toContain("test upstream");
+    const blocking = await fx.proxy({ upstream: upstream.url, policy: "block" });
+    const r = await post(blocking.url, chatBody("hi"), { "x-test-mode": "gzip" });
+    expect(r.status).toBe(502);
+    expect(r.json()).toMatchObject({ error: { code: "unscannable_response" } });
+  });
+
   it("400 for a JSON route body that is not JSON", async () => {
     const upstream = await fx.upstream();
     const proxy = await fx.proxy({ upstream: upstream.url });
