@@ -7,6 +7,7 @@ import { keyCommand } from "./key.js";
 import { keygenCommand } from "./keygen.js";
 import { openCommand } from "./open.js";
 import { proxyCommand } from "./proxy.js";
+import { scanCommand } from "./scan.js";
 import { sealCommand } from "./seal.js";
 
 /**
@@ -24,4 +25,5 @@ export const commands: ReadonlyArray<M2MCommand<any>> = [
   keyCommand,
   sealCommand,
   openCommand,
+  scanCommand,
 ];
