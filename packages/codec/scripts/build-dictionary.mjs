@@ -16,7 +16,7 @@ const chatDir = process.argv[2] ?? resolve(repoRoot, "../shared/corpus/chat");
 const train = listCorpus(chatDir).filter((f) => f.half === "train");
 const dict = trainDictionary(
   train.map((f) => f.bytes),
-  { groups: train.map((f) => f.source), maxBytes: 32768, gramBytes: 16, maxGroupShare: 0.34 },
+  { groups: train.map((f) => f.source), maxBytes: 16384, gramBytes: 16, maxGroupShare: 0.5 },
 );
 const counts = {};
 for (const f of train) counts[f.source] = (counts[f.source] ?? 0) + 1;
