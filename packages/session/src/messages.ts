@@ -244,7 +244,8 @@ function checkLength(bytes: Uint8Array, length: number, what: string): void {
  * const bytes = encodeMessage({ type: "PING", nonce: 7 });
  */
 export function encodeMessage(message: SessionMessage): Uint8Array {
-  const w = new BinaryWriter(64);
+  // DATA is the hot path: size the buffer once instead of growing it.
+  const w = new BinaryWriter(message.type === "DATA" ? 16 + message.body.length : 256);
   w.bytes(SESSION_MAGIC).uint8(SESSION_WIRE_VERSION).uint8(MessageType[message.type]);
   switch (message.type) {
     case "HELLO":
