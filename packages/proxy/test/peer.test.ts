@@ -113,13 +113,18 @@ describe("receiving frames directly", () => {
     expect(upstream.requests.at(-1)!.body.toString()).toBe(body);
   });
 
-  it("frames a streamed reply as length-prefixed records", async () => {
+  it("frames a streamed reply as length-prefixed records, as the chunks arrive", async () => {
     const upstream = await fx.upstream();
     const proxy = await fx.proxy({ upstream: upstream.url });
     const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], stream: true });
     const res = await fetch(`${proxy.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": FRAME_CONTENT_TYPE, accept: FRAME_CONTENT_TYPE },
+      headers: {
+        "content-type": FRAME_CONTENT_TYPE,
+        accept: FRAME_CONTENT_TYPE,
+        "x-test-mode": "slow-stream",
+        "x-test-delay-ms": "15",
+      },
       body: compress(body),
     });
     expect(res.headers.get("content-type")).toBe(FRAME_STREAM_CONTENT_TYPE);
