@@ -100,6 +100,21 @@ describe("WebSocket adapter on 127.0.0.1", () => {
   });
 });
 
+describe("WebSocket adapter refuses text", () => {
+  it("closes the session when a text message arrives", async () => {
+    const raw = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((resolve) => raw.once("listening", () => resolve()));
+    cleanups.push(() => new Promise<void>((resolve) => raw.close(() => resolve())));
+    raw.on("connection", (socket) => socket.send("not binary"));
+    const socket = new WebSocket(`ws://127.0.0.1:${(raw.address() as AddressInfo).port}`);
+    cleanups.push(() => socket.terminate());
+    const client = connectSession(webSocketTransport(socket), {});
+    await expect(client.established).rejects.toBeDefined();
+    const closed = await client.closed;
+    expect(closed.by).toBe("transport");
+  });
+});
+
 async function readBody(request: IncomingMessage): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
