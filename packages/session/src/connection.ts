@@ -162,7 +162,12 @@ export class SessionConnection {
     }
     for (const event of this.session.takeEvents()) {
       this.handle(event);
-      this.onEvent?.(event);
+      try {
+        this.onEvent?.(event);
+      } catch (e) {
+        // A throwing observer must not leave the remaining events unprocessed.
+        this.lastError = e;
+      }
     }
     if (this.session.state === "closed") {
       if (this.done === null) this.finish({ code: CloseCode.ERROR, reason: "closed", by: "local" });
