@@ -17,10 +17,14 @@ export interface CodecPeerOptions {
 
 /**
  * Payloads each end of a conversation remembers as delta bases, and their byte budget. Both ends
- * must agree (they are this same code); one previous turn is what a growing history needs.
+ * must agree (they are this same code); one previous turn is what a growing history needs. With
+ * at most {@link DELTA_CONVERSATIONS} conversations per proxy, delta state is bounded by
+ * 128 × 2 MiB = 256 MiB in the worst case; a request above 2 MiB is sent as a full frame.
  */
 const DELTA_ENTRIES = 2;
-const DELTA_BYTES = 4 * 1024 * 1024;
+const DELTA_BYTES = 2 * 1024 * 1024;
+/** Conversations whose delta state a proxy keeps (least recently used dropped first). */
+export const DELTA_CONVERSATIONS = 128;
 
 const limitsFor = (maxDecodedBytes: number) => ({ maxDecodedBytes, maxFrameBytes: maxDecodedBytes + 1024 });
 

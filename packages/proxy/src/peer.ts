@@ -134,7 +134,7 @@ export function conversationKey(authorization: string, body: unknown): string | 
 export class DeltaSenders {
   private readonly encoders: LruMap<PeerDeltaEncoder>;
   private readonly codec: PeerCodec;
-  constructor(codec: PeerCodec, max = 1024) {
+  constructor(codec: PeerCodec, max: number) {
     this.codec = codec;
     this.encoders = new LruMap(max);
   }
@@ -154,7 +154,7 @@ export class DeltaReceivers {
   private readonly decoders: LruMap<PeerDeltaDecoder>;
   private readonly codec: PeerCodec;
   private readonly maxDecodedBytes: number;
-  constructor(codec: PeerCodec, maxDecodedBytes: number, max = 1024) {
+  constructor(codec: PeerCodec, maxDecodedBytes: number, max: number) {
     this.codec = codec;
     this.maxDecodedBytes = maxDecodedBytes;
     this.decoders = new LruMap(max);

@@ -16,6 +16,7 @@ import {
   type ScanVerdict,
 } from "./adapters.js";
 import { BodyError, decodeContentEncoding, readBody } from "./body.js";
+import { DELTA_CONVERSATIONS } from "./codec-adapter.js";
 import type { ProxyConfig } from "./config.js";
 import { errorBody, PROXY_ERROR_TYPE, ProxyErrorCode, ProxyHttpCode, SECURITY_BLOCK_TYPE } from "./errors.js";
 import { ProxyMetrics } from "./metrics.js";
@@ -256,8 +257,10 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const upstream = makeTarget(config.upstream, false, config.upstreamMaxSockets);
   const peer = config.peer !== null ? makeTarget(config.peer, true, config.upstreamMaxSockets) : null;
   if (peer && !codec) throw new M2MError(ProxyErrorCode.BAD_CONFIG, "--peer needs a codec");
-  const senders = peer && codec?.createDeltaEncoder ? new DeltaSenders(codec) : null;
-  const receivers = codec?.createDeltaDecoder ? new DeltaReceivers(codec, config.maxDecodedBytes) : null;
+  const senders = peer && codec?.createDeltaEncoder ? new DeltaSenders(codec, DELTA_CONVERSATIONS) : null;
+  const receivers = codec?.createDeltaDecoder
+    ? new DeltaReceivers(codec, config.maxDecodedBytes, DELTA_CONVERSATIONS)
+    : null;
   const block = config.policy === "block";
   let closing = false;
   const started = Date.now();

@@ -233,6 +233,26 @@ describe("slow clients and connections", () => {
     expect(answer === "" || answer.startsWith("HTTP/1.1 408")).toBe(true);
   });
 
+  it("a client that sends headers but trickles its body is cut off by the request timeout", async () => {
+    const upstream = await fx.upstream();
+    const proxy = await fx.proxy({ upstream: upstream.url, headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const url = new URL(proxy.url);
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.write(
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    );
+    const t0 = performance.now();
+    const answer = await new Promise<string>((resolve) => {
+      let data = "";
+      socket.on("data", (d) => (data += d.toString()));
+      socket.on("close", () => resolve(data));
+      socket.on("error", () => resolve(data));
+    });
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(answer === "" || answer.startsWith("HTTP/1.1 408")).toBe(true);
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it("keeps connections to the upstream alive and reuses them", async () => {
     const upstream = await fx.upstream();
     const proxy = await fx.proxy({ upstream: upstream.url });
