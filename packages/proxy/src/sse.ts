@@ -45,12 +45,47 @@ export class SseTextExtractor {
     return text;
   }
 
+  /** Responses API: delta text per item, to check each item's final `.done` text against. */
+  private readonly itemText = new Map<string, string>();
+
+  /**
+   * A `response.*.done` event repeats an item's full text. Scan it only when it differs from the
+   * deltas that came before (an upstream could put text in `.done` that no delta carried).
+   */
+  private responsesDone(payload: string): string | null {
+    if (!payload.includes('"type":"response.')) return null;
+    let event: { type?: unknown; item_id?: unknown; delta?: unknown; text?: unknown; arguments?: unknown };
+    try {
+      event = JSON.parse(payload) as typeof event;
+    } catch {
+      return null;
+    }
+    if (typeof event.type !== "string") return null;
+    const key = `${typeof event.item_id === "string" ? event.item_id : ""}:${event.type.replace(/\.(delta|done)$/, "")}`;
+    if (event.type.endsWith(".delta") && typeof event.delta === "string") {
+      if (this.itemText.size < 10_000) this.itemText.set(key, (this.itemText.get(key) ?? "") + event.delta);
+      return event.delta;
+    }
+    if (event.type.endsWith(".done")) {
+      const full =
+        typeof event.text === "string"
+          ? event.text
+          : typeof event.arguments === "string"
+            ? event.arguments
+            : "";
+      const seen = this.itemText.get(key) ?? "";
+      this.itemText.delete(key);
+      return full !== "" && full !== seen ? full : "";
+    }
+    return null;
+  }
+
   private line(line: string): string {
     if (line === "") {
       if (this.data.length === 0) return "";
       const payload = this.data.join("\n");
       this.data = [];
-      return extractText(payload);
+      return this.responsesDone(payload) ?? extractText(payload);
     }
     if (line.startsWith("data:")) this.data.push(line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5));
     return "";

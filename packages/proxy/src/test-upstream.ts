@@ -299,23 +299,59 @@ export async function createTestUpstream(options: TestUpstreamOptions = {}): Pro
       return;
     }
     if (method === "POST" && p === "/v1/responses") {
-      json(res, 200, {
+      const message = {
+        type: "message",
+        id: "msg_test",
+        status: "completed",
+        role: "assistant",
+        content: [{ type: "output_text", text: reply, annotations: [] }],
+      };
+      const response = {
         id: `resp_test${counter}`,
         object: "response",
         created_at: created,
         status: "completed",
         model,
-        output: [
-          {
-            type: "message",
-            id: "msg_test",
-            status: "completed",
-            role: "assistant",
-            content: [{ type: "output_text", text: reply, annotations: [] }],
-          },
-        ],
+        output: [message],
         usage: { input_tokens: 5, output_tokens: 5, total_tokens: 10 },
-      });
+      };
+      if (request.stream === true) {
+        // Responses API streaming: named events (`event:` lines) with typed JSON payloads.
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        let seq = 0;
+        const send = (type: string, data: Record<string, unknown>) =>
+          res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
+        send("response.created", { response: { ...response, status: "in_progress", output: [] } });
+        send("response.output_item.added", {
+          output_index: 0,
+          item: { ...message, status: "in_progress", content: [] },
+        });
+        send("response.content_part.added", {
+          item_id: "msg_test",
+          output_index: 0,
+          content_index: 0,
+          part: { type: "output_text", text: "", annotations: [] },
+        });
+        for (const w of words(reply)) {
+          send("response.output_text.delta", {
+            item_id: "msg_test",
+            output_index: 0,
+            content_index: 0,
+            delta: w,
+          });
+        }
+        send("response.output_text.done", {
+          item_id: "msg_test",
+          output_index: 0,
+          content_index: 0,
+          text: reply,
+        });
+        send("response.output_item.done", { output_index: 0, item: message });
+        send("response.completed", { response });
+        res.end();
+        return;
+      }
+      json(res, 200, response);
       return;
     }
     json(res, 200, { echo: { method, path } });

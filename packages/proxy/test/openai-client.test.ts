@@ -110,6 +110,22 @@ describe.each([0, 1, 2])("openai client, path %i", (index) => {
     expect(models.data.map((m) => m.id)).toContain("test-model");
   });
 
+  it("streamed Responses API events (named events) arrive intact", async () => {
+    const stream = await client(base()).responses.create({
+      model: "gpt-4o-mini",
+      input: "Say hello",
+      stream: true,
+    });
+    let text = "";
+    const types = new Set<string>();
+    for await (const event of stream) {
+      types.add(event.type);
+      if (event.type === "response.output_text.delta") text += event.delta;
+    }
+    expect(text).toBe("Hello from the M2M test upstream.");
+    expect(types.has("response.completed")).toBe(true);
+  });
+
   it("upstream errors reach the client as the OpenAI error they were", async () => {
     const c = client(base(), { "x-test-mode": "fail" });
     await expect(

@@ -87,6 +87,21 @@ describe("@m2m/security in the proxy", () => {
     );
   });
 
+  it("block: a streamed Responses API answer carrying an injection is cut before it arrives", async () => {
+    const upstream = await fx.upstream();
+    const proxy = await fx.proxy({ upstream: upstream.url, policy: "block" });
+    const reply = `Sure. ${INJECTION} This tail must not arrive.`;
+    const r = await request(`${proxy.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-test-reply": encodeURIComponent(reply) },
+      body: JSON.stringify({ model: "m", input: "hi", stream: true }),
+    });
+    expect(r.text).toContain("event: response.output_text.delta");
+    expect(r.text).toContain('"type":"m2m_security_block"');
+    expect(r.text).not.toContain("must not arrive");
+    expect(r.text).not.toContain("response.completed");
+  });
+
   it("block: a tool call whose arguments carry an injection is blocked (non-streaming)", async () => {
     const upstream = await fx.upstream();
     const proxy = await fx.proxy({ upstream: upstream.url, policy: "block" });
