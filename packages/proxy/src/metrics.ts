@@ -59,7 +59,7 @@ export class ProxyMetrics {
   inFlight = 0;
 
   /** Count one finished request. */
-  request(route: string, status: number): void {
+  request(route: string, status: number | "aborted"): void {
     const key = `${route}\u0000${status}`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }

@@ -365,8 +365,9 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     res.once("close", () => {
       metrics.inFlight--;
       // Counted once, here, whatever path answered (the status is what the client was sent).
-      metrics.request(route, res.statusCode);
-      if (!res.writableFinished && !finished) metrics.clientAborts++;
+      const aborted = !res.writableFinished && !finished;
+      metrics.request(route, aborted ? "aborted" : res.statusCode);
+      if (aborted) metrics.clientAborts++;
       if (config.logRequests)
         log(`${method} ${pathname} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`);
       maybeFinishShutdown();
@@ -414,6 +415,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const upReq = sendUpstream(target, req.method ?? "GET", rawUrl, headers, res, route, (upRes) =>
       relayPlain(upRes, res, {}),
     );
+    if (upReq === null) return;
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
@@ -628,7 +630,9 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     onResponse: (upRes: IncomingMessage) => void,
     body: Uint8Array | null = null,
     retried = false,
-  ): http.ClientRequest {
+  ): http.ClientRequest | null {
+    // The client may have gone while its body was read or decoded: then nobody waits for an answer.
+    if (res.destroyed) return null;
     const sentAt = performance.now();
     const upReq = target.client.request({
       method,

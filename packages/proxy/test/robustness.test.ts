@@ -92,6 +92,9 @@ describe("upstream failures", () => {
     for (let i = 0; i < 50 && proxy.metrics.clientAborts === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(proxy.metrics.clientAborts).toBe(1);
+    expect(proxy.metrics.render()).toContain(
+      'm2m_proxy_requests_total{route="chat_completions",status="aborted"} 1',
+    );
   });
 
   it("SSE is relayed as it arrives, not buffered", async () => {
