@@ -171,6 +171,16 @@ function scoreWith(model: ScoreModel, f: Features): { score: number; top: Threat
 }
 
 /**
+ * Caps for rules whose dev-set evidence is one-sided: they never fire on the 59 benign tool rows
+ * here, but plain questions and task sentences are common in real retrieved content (tutorials,
+ * forum questions). Capped so that alone they stay below 0.5 and need a second signal.
+ */
+const WEIGHT_CAPS: Readonly<Record<string, number>> = {
+  "pi.question_to_assistant": 1.9,
+  "pi.task_request": 1.9,
+};
+
+/**
  * Per-category logistic regression over binary rule features, fitted on the rows where at least
  * one rule of that category fired (so a score reads as P(malicious | this evidence)). The bias
  * stays at the prior's value and each weight is pulled towards its hand-set prior (ridge towards
@@ -209,7 +219,8 @@ function fitModel(features: readonly Features[], labels: readonly boolean[], pri
         w.set(id, w.get(id)! - (0.5 * grad) / (support.get(id)! * 0.25 + 2 * lambda));
       }
     }
-    for (const id of ids) weights[id] = Math.round(Math.max(-4, Math.min(8, w.get(id)!)) * 100) / 100;
+    for (const id of ids)
+      weights[id] = Math.round(Math.max(-4, Math.min(WEIGHT_CAPS[id] ?? 8, w.get(id)!)) * 100) / 100;
     bias[category] = b;
   }
   return { bias, weights };

@@ -27,6 +27,8 @@ export const PRIOR_MODEL: ScoreModel = Object.freeze({
     "pi.forget_everything": 4,
     "pi.override_de": 4,
     "pi.new_instructions": 3,
+    "pi.context_override": 2,
+    "ex.model_probe": 1.5,
     "pi.override_multilingual": 4,
     "pi.prior_reference": 2,
     "pi.task_request": 1.5,

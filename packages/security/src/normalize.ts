@@ -98,6 +98,69 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   ϳ: "j",
   μ: "u",
   ω: "w",
+  // Latin-script look-alikes (IPA, Latin Extended, small capitals): same script, so they need their own check.
+  ɑ: "a",
+  ɐ: "a",
+  ɒ: "a",
+  ɓ: "b",
+  ƅ: "b",
+  ƈ: "c",
+  ɔ: "o",
+  ɗ: "d",
+  ɖ: "d",
+  ɛ: "e",
+  ə: "e",
+  ɘ: "e",
+  ƒ: "f",
+  ɠ: "g",
+  ɦ: "h",
+  ı: "i",
+  ɩ: "i",
+  ɪ: "i",
+  ȷ: "j",
+  ʝ: "j",
+  ƙ: "k",
+  ʟ: "l",
+  ǀ: "l",
+  ɭ: "l",
+  ɱ: "m",
+  ɲ: "n",
+  ɳ: "n",
+  ɴ: "n",
+  ƞ: "n",
+  ɵ: "o",
+  ƥ: "p",
+  ʠ: "q",
+  ʀ: "r",
+  ɾ: "r",
+  ʂ: "s",
+  ƨ: "s",
+  ƭ: "t",
+  ʈ: "t",
+  ʋ: "v",
+  ʌ: "v",
+  ʍ: "w",
+  ʏ: "y",
+  ƴ: "y",
+  ʐ: "z",
+  ȥ: "z",
+  ᴀ: "a",
+  ʙ: "b",
+  ᴄ: "c",
+  ᴅ: "d",
+  ᴇ: "e",
+  ɢ: "g",
+  ʜ: "h",
+  ᴊ: "j",
+  ᴋ: "k",
+  ᴍ: "m",
+  ᴏ: "o",
+  ᴘ: "p",
+  ᴛ: "t",
+  ᴜ: "u",
+  ᴠ: "v",
+  ᴡ: "w",
+  ᴢ: "z",
   "\u2018": "'",
   "\u2019": "'",
   "\u201B": "'",
@@ -123,6 +186,9 @@ const CONFUSABLE_CLASS = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g
 const WORD = /[\p{L}\p{M}]{2,}/gu;
 const LATIN = /[a-z]/i;
 const CYRILLIC_GREEK = /[\u0370-\u03FF\u0400-\u052F]/;
+const LATIN_LOOKALIKE = /[ɑɐɒɓƅƈɔɗɖɛəɘƒɠɦıɩɪȷʝƙʟǀɭɱɲɳɴƞɵƥʠʀɾʂƨƭʈʋʌʍʏƴʐȥᴀʙᴄᴅᴇɢʜᴊᴋᴍᴏᴘᴛᴜᴠᴡᴢɡ]/;
+const SUSPECT_SCRIPT =
+  /[\u0370-\u03FF\u0400-\u052Fɑɐɒɓƅƈɔɗɖɛəɘƒɠɦıɩɪȷʝƙʟǀɭɱɲɳɴƞɵƥʠʀɾʂƨƭʈʋʌʍʏƴʐȥᴀʙᴄᴅᴇɢʜᴊᴋᴍᴏᴘᴛᴜᴠᴡᴢɡ]/;
 
 function count(text: string, pattern: RegExp): number {
   pattern.lastIndex = 0;
@@ -182,10 +248,11 @@ export function normalizeText(raw: string): Normalized {
     const nfkc = text.normalize("NFKC");
     if (nfkc !== text) stats.nfkcChanged = true;
     text = nfkc;
-    if (CYRILLIC_GREEK.test(text)) {
+    if (SUSPECT_SCRIPT.test(text)) {
       WORD.lastIndex = 0;
       for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-        if (LATIN.test(m[0]) && CYRILLIC_GREEK.test(m[0])) stats.mixedScriptWords++;
+        const w = m[0];
+        if (LATIN.test(w) && (CYRILLIC_GREEK.test(w) || LATIN_LOOKALIKE.test(w))) stats.mixedScriptWords++;
       }
     }
     const cased = text.replace(CONFUSABLE_CLASS, (c) => CONFUSABLES[c] ?? c);

@@ -179,7 +179,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   rule("pi.override_de", "prompt_injection", "instruction", [
     branch(
       "ignoriere|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|verwirf",
-      `${B}${GAP(4)}(?:anweisungen|anweisung|instruktionen|befehle|vorgaben|regeln|aufgaben|aufgabe|alles|informationen|texte|kontext)${B}`,
+      `${B}${GAP(4)}(?:anweisungen|anweisung|instruktionen|befehle|vorgaben|regeln|aufgaben|aufgabe|alles|informationen|texte|kontext|ausführungen|hinweise|angaben|eingaben|nachrichten|zeilen|gesagte)${B}`,
     ),
   ]),
   rule("pi.override_multilingual", "prompt_injection", "instruction", [
@@ -196,7 +196,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
     branch(
       "vorherigen|bisherigen|obigen|vorangegangenen|vorigen|letzten",
-      `\\s+(?:anweisungen|informationen|aufgaben|instruktionen|befehle|texte|regeln|eingaben)${B}`,
+      `\\s+(?:anweisungen|informationen|aufgaben|instruktionen|befehle|texte|regeln|eingaben|ausführungen|hinweise|vorgaben|angaben|zeilen)${B}`,
       "\\b(?:alle|die)\\s+",
     ),
   ]),
@@ -243,7 +243,10 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("done|enough|finished|over|complete", B, "\\b(?:that is|that's|this is|it is)\\s+"),
     branch("well done|very good|great|perfect|good job|excellent", `[.!]+\\s+(?:now|next|but now)${B}`),
     branch("stop|halt|attention|wait", `\\s*[!-]{1,3}\\s*(?:stop|now|new|i\\b|forget|ignore)`),
-    branch("das ist|das wars|sehr gut|gut gemacht|super", `[.!]+\\s+(?:nun|jetzt)${B}`),
+    branch(
+      "das ist|das wars|sehr gut|gut gemacht|super|prima|toll",
+      `[.!,]+\\s+(?:[\\w-]+\\s+){0,4}(?:nun|jetzt)${B}`,
+    ),
     branch("neue", `\\s+aufgabe${B}`),
     branch(
       "okay|ok|alright|good|gut",
@@ -308,6 +311,34 @@ export const RULES: readonly Rule[] = Object.freeze([
       "what|what's|how|who|why|which|can|could|is|are|does|do",
       "\\b[^.!?\\n]{3,160}\\?",
       `${SENTENCE_START}`,
+    ),
+  ]),
+  rule("pi.context_override", "prompt_injection", "instruction", [
+    branch(
+      "own",
+      `\\s+(?:knowledge|opinion|beliefs|views|words)${B}`,
+      "\\b(?:answer|respond|reply|decide|judge)\\w*\\s+(?:\\w+\\s+){0,2}(?:by|from|with|using|based on|according to)\\s+your\\s+",
+    ),
+    branch(
+      "articles?|documents?|context|texts?|sources?|search results|provided|given|retrieved",
+      B,
+      "\\b(?:not|rather than|instead of|regardless of)\\s+(?:by|from|based on|using|on|relying on)\\s+(?:the\\s+)?",
+    ),
+  ]),
+  rule("ex.model_probe", "data_exfiltration", "instruction", [
+    branch(
+      "trained|built|made|programmed|created|configured|instructed|prompted",
+      B,
+      "\\b(?:when|how|where|by whom|on what)\\s+(?:were|are|have)\\s+you\\s+(?:been\\s+)?",
+    ),
+    branch(
+      "beginning|start|top",
+      `\\s+of\\s+(?:this|the|our)\\s+(?:conversation|chat|prompt|session|context|dialogue|transcript)${B}`,
+    ),
+    branch(
+      "above|before",
+      B,
+      "\\b(?:initialization|initialisation|instructions|text|words|everything|content|message|prompt|lines)\\s+",
     ),
   ]),
   rule("pi.target_user", "prompt_injection", "third_party", [
@@ -406,6 +437,12 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("character|role", B, "\\b(?:stay|staying|stays|remain|remaining|keep|kept|always be)\\s+in\\s+"),
     branch("break(?:ing|s)?", `\\s+(?:out of\\s+)?character${B}`),
     branch("character", `\\s+break${B}`),
+    branch(
+      "roles?|rollen?",
+      B,
+      "\\b(?:stay|stays|staying|remain|remains|keep|keeps|bleiben|bleibt|bleibe)\\s+(?:always\\s+|immer\\s+)?(?:in|bei)\\s+(?:their|his|her|your|its|ihren|ihrer|seiner|deiner)\\s+",
+    ),
+    branch("aus", `\\s+(?:der|ihrer|seiner|deiner)\\s+rolle${B}`),
   ]),
   rule("jb.policy_reference", "jailbreak", "instruction", [
     branch(
