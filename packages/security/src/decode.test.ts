@@ -44,7 +44,12 @@ describe("findEncodedBlobs", () => {
   });
   it("stops at the decoded-size budget", () => {
     const many = Array.from({ length: 10 }, () => b64(SECRET)).join(" ");
-    expect(findEncodedBlobs(many, 100).length).toBe(1);
+    const blobs = findEncodedBlobs(many, 100);
+    expect(blobs.reduce((n, b) => n + b.text.length, 0)).toBeLessThanOrEqual(100);
+    expect(blobs.length).toBeLessThanOrEqual(2);
+    // A huge blob is read only up to the budget.
+    const huge = findEncodedBlobs(b64(SECRET.repeat(20_000)), 1000);
+    expect(huge[0]?.text.length).toBeLessThanOrEqual(1000);
   });
 });
 

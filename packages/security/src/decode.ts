@@ -124,7 +124,9 @@ export function findEncodedBlobs(cased: string, budget: number, hints: BlobHints
       // Words and identifiers are long runs too; real base64 mixes case and digits/symbols.
       if (!/[A-Z]/.test(s) || !/[a-z]/.test(s)) continue;
       tried++;
-      const text = asText(base64Bytes(s));
+      // Decode at most what the remaining budget can hold (a 1 MiB run costs no more than the budget).
+      const room = Math.max(0, budget - used);
+      const text = asText(base64Bytes(s.length > (room * 4) / 3 ? s.slice(0, Math.floor(room / 3) * 4) : s));
       if (text !== null && !push({ via: "base64", start: m.index, end: m.index + s.length, text })) break;
     }
   }
@@ -132,7 +134,8 @@ export function findEncodedBlobs(cased: string, budget: number, hints: BlobHints
     HEX_CANDIDATE.lastIndex = 0;
     for (let m = HEX_CANDIDATE.exec(cased); m !== null && tried < 64; m = HEX_CANDIDATE.exec(cased)) {
       tried++;
-      const text = asText(hexBytes(m[0]));
+      const room = Math.max(0, budget - used);
+      const text = asText(hexBytes(m[0].length > room * 2 ? m[0].slice(0, room * 2) : m[0]));
       if (text !== null && !push({ via: "hex", start: m.index, end: m.index + m[0].length, text })) break;
     }
   }

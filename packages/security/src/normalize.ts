@@ -290,7 +290,8 @@ export function undoLeet(lower: string): string | null {
   if (!LEET_ANY.test(lower)) return null;
   let changed = false;
   const out = lower.replace(LEET_TOKEN, (token) => {
-    if (!LEET_ANY.test(token)) return token;
+    // Leet words are short; long mixed runs are ids, hashes or base64 (handled by the decoders).
+    if (token.length > 24 || !LEET_ANY.test(token)) return token;
     // Keep hex-looking ids and common tech tokens (x86, mp3, utf8, h264) from becoming words:
     // require at least two letters and that substitutes are not all trailing digits.
     if (/^[a-z]+[0-9]+$/.test(token) || /^[0-9]+(?:st|nd|rd|th|k|m|g|x|s|d|h|px|kb|mb|gb|am|pm)$/.test(token))
