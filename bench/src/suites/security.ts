@@ -248,6 +248,8 @@ function adversarial(kind: string, bytes: number): string {
 }
 
 // ------------------------------------------------------------------ SVG
+const escapeXml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 function svgChart(bars: readonly { label: string; ours: number; base: number }[]): string {
   const w = 720;
   const rowH = 34;
@@ -262,7 +264,7 @@ function svgChart(bars: readonly { label: string; ours: number; base: number }[]
   ];
   bars.forEach((b, i) => {
     const y = 50 + i * rowH;
-    parts.push(`<text x="10" y="${y + 14}">${b.label}</text>`);
+    parts.push(`<text x="10" y="${y + 14}">${escapeXml(b.label)}</text>`);
     parts.push(
       `<rect x="${x0}" y="${y}" width="${(b.ours * scale).toFixed(1)}" height="12" fill="#2b6cb0"/>`,
     );
