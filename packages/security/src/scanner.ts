@@ -88,6 +88,15 @@ function resolveConfig(options: ScannerOptions): Config {
   };
 }
 
+/** The verdict for clean input, shared (frozen) so the common case allocates nothing. */
+const CLEAN: ScanResult = Object.freeze({
+  safe: true,
+  action: "allow",
+  score: 0,
+  scores: Object.freeze({ prompt_injection: 0, jailbreak: 0, data_exfiltration: 0, encoding_attack: 0, malformed: 0 }),
+  threats: Object.freeze([]) as readonly Threat[],
+});
+
 /** Accumulates threats and per-category scores across segments. */
 class Verdict {
   readonly scores: Record<ThreatCategory, number> = {
@@ -118,6 +127,8 @@ class Verdict {
   }
 
   segment(segment: Segment, hits: Map<string, Hit>, evidence: readonly ClassifierEvidence[] = []): void {
+    // Most segments are clean: nothing to score.
+    if (hits.size === 0 && evidence.length === 0) return;
     const { model, allowRules } = this.config;
     const byCategory = new Map<ThreatCategory, string[]>();
     for (const hit of hits.values()) {
@@ -156,6 +167,11 @@ class Verdict {
       if (local[category] > this.scores[category]) this.scores[category] = local[category];
   }
 
+  private clean(): boolean {
+    for (const category of THREAT_CATEGORIES) if (this.scores[category] !== 0) return false;
+    return true;
+  }
+
   private evidence(start: number, end: number, excerpt: string, via?: string): Threat["evidence"] {
     const base: { start: number; end: number; excerpt?: string; via?: string } = { start, end };
     if (this.config.excerpts) base.excerpt = excerpt;
@@ -168,6 +184,7 @@ class Verdict {
   }
 
   result(): ScanResult {
+    if (this.threats.length === 0 && this.clean()) return CLEAN;
     let score = 0;
     for (const category of THREAT_CATEGORIES) score = Math.max(score, this.scores[category]);
     const flagged = score >= this.config.threshold && score > 0;
