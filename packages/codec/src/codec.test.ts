@@ -73,7 +73,7 @@ describe("auto", () => {
         expect(frame.length).toBeLessThanOrEqual(bytes.length + 16);
         expect(decompress(frame)).toEqual(bytes);
       }),
-      { numRuns: 600 },
+      { numRuns: 300 },
     );
   });
   it("text form is never longer than a text input that is not itself a frame prefix", () => {
@@ -83,7 +83,7 @@ describe("auto", () => {
         if (!s.startsWith("#")) expect(t.length).toBeLessThanOrEqual(s.length);
         expect(decompressToString(t)).toBe(s);
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
   it("uses the shipped dictionary on chat JSON and names it in the header", () => {

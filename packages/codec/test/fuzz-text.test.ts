@@ -10,7 +10,7 @@ const texts = [
   '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}',
   '{"model":"gpt-4o","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is 2+2?"}],"temperature":0.7,"max_tokens":1000}',
   ...readdirSync(dir)
-    .filter((f) => f.endsWith(".json") && !f.includes("request"))
+    .filter((f) => f.endsWith(".json") && f.includes("taubench") && !f.includes("request"))
     .map((f) => readFileSync(join(dir, f), "utf8")),
 ];
 const N = 100_000;
