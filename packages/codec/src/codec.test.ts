@@ -59,6 +59,18 @@ describe("round trip of every fixture through every algorithm", () => {
       });
     }
   }
+  it("property: any JSON round-trips through m2m (binary and text) and every other algorithm", () => {
+    fc.assert(
+      fc.property(fc.json({ maxDepth: 4 }), (json) => {
+        const bytes = new TextEncoder().encode(json);
+        for (const algorithm of ["m2m", "brotli", "dict", "auto", "none", "tk"] as const) {
+          expect(decompress(compress(json, { algorithm }))).toEqual(bytes);
+          expect(decompressToString(compressToText(json, { algorithm }))).toBe(json);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
   it("m2m refuses non-JSON with CODEC_UNSUPPORTED_INPUT", () => {
     expect(codeOf(() => compress("not json", { algorithm: "m2m" }))).toBe(CodecErrorCode.UNSUPPORTED_INPUT);
   });

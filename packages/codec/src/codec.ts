@@ -115,7 +115,8 @@ function routingFor(bytes: Uint8Array, options: CompressOptions): Routing | null
   if (!options.routing) return null;
   const limits = resolveLimits(options.limits);
   try {
-    return routingHeaderFrom(parseJsonLimited(decodeUtf8(bytes), limits), limits);
+    const value = parseJsonLimited(decodeUtf8(bytes), limits);
+    return routingHeaderFrom(typeof value === "string" ? null : value, limits);
   } catch {
     return null; // not JSON: no routing header, still compressible
   }

@@ -1,6 +1,7 @@
 import { M2MError } from "@m2m/wire";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compress, decompressToString } from "./codec.js";
+import { compress, decompress, decompressToString } from "./codec.js";
 import {
   createDictionary,
   decodeDictionaryFile,
@@ -53,6 +54,29 @@ describe("dictionaries", () => {
     } catch (e) {
       expect(M2MError.isInstance(e) && e.code).toBe(CodecErrorCode.BAD_DICTIONARY);
     }
+  });
+  it("property: any dictionary content survives the file format and any trained dictionary is usable", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 2000 }),
+        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 6 }),
+        (content, samples) => {
+          const d = createDictionary(content);
+          expect(decodeDictionaryFile(encodeDictionaryFile(d)).bytes).toEqual(content);
+          const nonEmpty = samples.some((x) => x.length >= 16)
+            ? samples
+            : [...samples, new Uint8Array(16).fill(7)];
+          const trained = trainDictionary(nonEmpty, { maxBytes: 1024 });
+          const probe = nonEmpty[0]!;
+          expect(
+            decompress(compress(probe, { algorithm: "dict", dictionary: trained }), {
+              dictionaries: [trained],
+            }),
+          ).toEqual(probe);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
   it("the shipped default dictionary is at most 32 KiB and named by its hash", () => {
     const d = getDefaultDictionary();

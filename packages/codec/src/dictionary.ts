@@ -211,6 +211,18 @@ export function trainDictionary(samples: readonly Uint8Array[], options: TrainOp
       total += bytes.length;
     }
   }
+  if (total === 0) {
+    // Nothing recurs across samples: the samples themselves are the best guess of future traffic.
+    for (let i = samples.length - 1; i >= 0 && total < maxBytes; i--) {
+      const s = samples[i]!;
+      const bytes = s.subarray(Math.max(0, s.length - (maxBytes - total)));
+      if (bytes.length === 0) continue;
+      chosen.unshift({ key: "", bytes, density: 0, group: "" });
+      total += bytes.length;
+    }
+    chosen.reverse();
+    if (total === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "all samples are empty");
+  }
   // Most shared content last: deflate distances are shortest at the end of the window.
   chosen.reverse();
   const out = new Uint8Array(total);

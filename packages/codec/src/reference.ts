@@ -69,7 +69,8 @@ export function encodeM2MV1(
       cause,
     });
   }
-  const routing = routingHeaderFrom(value, limits);
+  // A top-level JSON string would be re-parsed as JSON text by routingHeaderFrom; like any non-object it routes as an empty request.
+  const routing = routingHeaderFrom(typeof value === "string" ? null : value, limits);
   const compressed = bytes.length >= V1_COMPRESSION_THRESHOLD;
   const backend = options.backend ?? getDefaultBackend();
   const payload = compressed

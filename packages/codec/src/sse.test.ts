@@ -8,7 +8,9 @@ import { CodecErrorCode } from "./errors.js";
 import { SseDecoder, SseEncoder } from "./sse.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const stream = new Uint8Array(readFileSync(resolve(here, "../test/fixtures/vercel-perplexity-perplexity-text.sse")));
+const stream = new Uint8Array(
+  readFileSync(resolve(here, "../test/fixtures/vercel-perplexity-perplexity-text.sse")),
+);
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function roundTrip(chunks: Uint8Array[], frameSlices = 0): { out: Uint8Array; frames: Uint8Array[] } {
