@@ -24,10 +24,15 @@ async function deadPort(): Promise<number> {
 
 describe("upstream failures", () => {
   it("upstream down -> 502 OpenAI-shaped error, quickly", async () => {
-    const proxy = await fx.proxy({ upstream: `http://127.0.0.1:${await deadPort()}/v1` });
+    // Timeouts far above the assertion below: a refused connection must fail at once, not wait one out.
+    const proxy = await fx.proxy({
+      upstream: `http://127.0.0.1:${await deadPort()}/v1`,
+      connectTimeoutMs: 60_000,
+      upstreamTimeoutMs: 60_000,
+    });
     const t0 = performance.now();
     const r = await post(proxy.url, chatBody("hi"));
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(20_000);
     expect(r.status).toBe(502);
     expect(r.json()).toMatchObject({ error: { type: "m2m_proxy_error", code: "upstream_unavailable" } });
     expect(proxy.metrics.render()).toContain('m2m_proxy_upstream_errors_total{kind="connect_refused"} 1');
@@ -42,7 +47,7 @@ describe("upstream failures", () => {
     expect(r.status).toBe(504);
     expect(r.json()).toMatchObject({ error: { code: "upstream_timeout" } });
     expect(ms).toBeGreaterThanOrEqual(250);
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(20_000);
   });
 
   it("upstream connect timeout -> 502 after --connect-timeout-ms", async () => {
@@ -66,7 +71,7 @@ describe("upstream failures", () => {
         },
       });
       expect(ms).toBeGreaterThanOrEqual(200);
-      expect(ms).toBeLessThan(2000);
+      expect(ms).toBeLessThan(20_000);
       expect(proxy.metrics.render()).toContain('m2m_proxy_upstream_errors_total{kind="connect_timeout"} 1');
     } finally {
       await proxy.close();
@@ -108,12 +113,15 @@ describe("upstream failures", () => {
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     expect(res.headers.get("x-accel-buffering")).toBe("no");
     const reader = res.body!.getReader();
-    const t0 = performance.now();
+    // The upstream sends an event every 150 ms. Relayed unbuffered, the first event arrives long
+    // before the last; buffered, they would arrive together. Load only widens the gap.
     const first = await reader.read();
-    // The whole stream takes > 1 s; the first piece must arrive long before that.
-    expect(performance.now() - t0).toBeLessThan(500);
+    const firstAt = performance.now();
     expect(new TextDecoder().decode(first.value)).toContain("data: ");
-    await reader.cancel();
+    let lastAt = firstAt;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      lastAt = performance.now();
+    expect(lastAt - firstAt).toBeGreaterThan(300);
   });
 });
 
@@ -232,7 +240,7 @@ describe("slow clients and connections", () => {
       socket.on("error", () => resolve(data));
     });
     const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(20_000);
     expect(answer === "" || answer.startsWith("HTTP/1.1 408")).toBe(true);
   });
 
@@ -251,7 +259,7 @@ describe("slow clients and connections", () => {
       socket.on("close", () => resolve(data));
       socket.on("error", () => resolve(data));
     });
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(20_000);
     expect(answer === "" || answer.startsWith("HTTP/1.1 408")).toBe(true);
     expect(upstream.requests).toHaveLength(0);
   });
