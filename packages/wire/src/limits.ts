@@ -29,25 +29,25 @@ export const DEFAULT_LIMITS: WireLimits = Object.freeze({
 /** Limit objects already validated by {@link resolveLimits}. */
 const resolved = new WeakSet<object>();
 
-/** Merge caller overrides over {@link DEFAULT_LIMITS}, rejecting nonsense values. */
+/**
+ * Merge caller overrides over {@link DEFAULT_LIMITS}, rejecting nonsense values. Cheap enough to
+ * call per frame: resolved objects are recognised, and only overridden keys are validated.
+ */
 export function resolveLimits(overrides: Partial<WireLimits> = {}): WireLimits {
-  // Hot path: decoders call this per frame, usually with no overrides or already-resolved limits.
   if (overrides === DEFAULT_LIMITS || resolved.has(overrides)) return overrides as WireLimits;
-  let empty = true;
-  for (const _ in overrides) {
-    empty = false;
-    break;
-  }
-  if (empty) return DEFAULT_LIMITS;
-  const merged = { ...DEFAULT_LIMITS, ...overrides };
-  for (const [key, value] of Object.entries(merged)) {
+  let merged: Record<string, number> | null = null;
+  for (const key in overrides) {
+    const value = (overrides as Record<string, number | undefined>)[key];
+    if (value === undefined) continue;
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new M2MError(WireErrorCode.INVALID_ARGUMENT, `limit "${key}" must be a non-negative integer`);
     }
+    merged ??= { ...DEFAULT_LIMITS };
+    merged[key] = value;
   }
-  const frozen = Object.freeze(merged);
-  resolved.add(frozen);
-  return frozen;
+  if (merged === null) return DEFAULT_LIMITS;
+  resolved.add(merged);
+  return merged as unknown as WireLimits;
 }
 
 /** Throw `WIRE_LIMIT_EXCEEDED` when `actual > limit`. */
