@@ -23,7 +23,7 @@ import {
   guessSchema,
   verifyDecoded,
 } from "./codec.js";
-import { MAX_DICTIONARY_BYTES } from "./dictionary.js";
+import { type Dictionary, getDefaultDictionary, MAX_DICTIONARY_BYTES } from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual, fnv1a64, toHex } from "./hash.js";
 
@@ -50,6 +50,11 @@ export interface DeltaOptions {
   readonly maxBytes?: number;
   readonly backend?: CompressionBackend;
   readonly limits?: Partial<WireLimits>;
+  /**
+   * Primes the context of every delta middle (default: the shipped dictionary). Like the bounds,
+   * both ends must use the same one.
+   */
+  readonly dictionary?: Dictionary;
 }
 
 /** A delta is used only when base and payload share at least this many bytes. */
@@ -137,6 +142,16 @@ function commonSuffix(a: Uint8Array, b: Uint8Array, max: number): number {
   return i;
 }
 
+/** @internal the last 32 KiB of `primer ‖ before`, without copying more than needed. */
+export function primedContext(primer: Uint8Array, before: Uint8Array): Uint8Array | undefined {
+  if (before.length >= MAX_DICTIONARY_BYTES || primer.length === 0) return contextDictionary(before);
+  const fromPrimer = Math.min(primer.length, MAX_DICTIONARY_BYTES - before.length);
+  const out = new Uint8Array(fromPrimer + before.length);
+  out.set(primer.subarray(primer.length - fromPrimer), 0);
+  out.set(before, fromPrimer);
+  return out;
+}
+
 /** @internal the preset dictionary for a middle: the last 32 KiB before it. */
 export function contextDictionary(before: Uint8Array): Uint8Array | undefined {
   if (before.length === 0) return undefined;
@@ -175,7 +190,7 @@ export function decodeMiddle(
  * Session delta, sending side. Every payload it encodes is remembered (bounded by count and bytes);
  * a new payload that shares a prefix/suffix with a remembered one is sent as a DELTA frame naming that
  * base by content hash: the shared prefix and suffix are copied, only the middle travels (deflated with
- * the preceding 32 KiB of the base as dictionary). Otherwise a full `auto` frame is sent.
+ * the last 32 KiB of `dictionary ‖ base prefix` as preset dictionary). Otherwise a full `auto` frame is sent.
  * If the receiver reports `CODEC_DELTA_BASE_MISSING`, call `encode(bytes, { full: true })`.
  *
  * @example
@@ -186,11 +201,14 @@ export class DeltaEncoder {
   private readonly history: History;
   private readonly backend: CompressionBackend;
   private readonly compressOptions: CompressOptions;
+  private readonly primer: Uint8Array;
 
   constructor(options: DeltaOptions & { compress?: CompressOptions } = {}) {
     this.history = new History(options.maxEntries ?? 8, options.maxBytes ?? 8 * 1024 * 1024);
     this.backend = options.backend ?? getDefaultBackend();
+    this.primer = (options.dictionary ?? getDefaultDictionary()).bytes;
     this.compressOptions = {
+      ...(options.dictionary ? { dictionary: options.dictionary } : {}),
       ...(options.compress ?? {}),
       backend: this.backend,
       ...(options.limits ? { limits: options.limits } : {}),
@@ -217,7 +235,7 @@ export class DeltaEncoder {
         const middle = bytes.subarray(best.prefix, bytes.length - best.suffix);
         const { inner, payload } = encodeMiddle(
           middle,
-          contextDictionary(best.base.bytes.subarray(0, best.prefix)),
+          primedContext(this.primer, best.base.bytes.subarray(0, best.prefix)),
           this.backend,
         );
         const params = new BinaryWriter(24)
@@ -284,14 +302,20 @@ export class DeltaDecoder {
   private readonly history: History;
   private readonly options: DecompressOptions;
   private readonly limits: WireLimits;
+  private readonly primer: Uint8Array;
 
   constructor(options: DeltaOptions & { dictionaries?: DecompressOptions["dictionaries"] } = {}) {
     this.history = new History(options.maxEntries ?? 8, options.maxBytes ?? 8 * 1024 * 1024);
+    this.primer = (options.dictionary ?? getDefaultDictionary()).bytes;
     this.limits = resolveLimits(options.limits);
+    const dictionaries = [
+      ...(options.dictionaries ?? []),
+      ...(options.dictionary ? [options.dictionary] : []),
+    ];
     this.options = {
       backend: options.backend ?? getDefaultBackend(),
       limits: this.limits,
-      ...(options.dictionaries ? { dictionaries: options.dictionaries } : {}),
+      ...(dictionaries.length ? { dictionaries } : {}),
     };
   }
 
@@ -341,7 +365,7 @@ export class DeltaDecoder {
       p.inner,
       frame.payload,
       middleLength,
-      contextDictionary(base.bytes.subarray(0, p.prefix)),
+      primedContext(this.primer, base.bytes.subarray(0, p.prefix)),
       this.options.backend ?? getDefaultBackend(),
     );
     if (middle.length !== middleLength)
