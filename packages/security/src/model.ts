@@ -28,6 +28,7 @@ export const PRIOR_MODEL: ScoreModel = Object.freeze({
     "pi.override_de": 4,
     "pi.new_instructions": 3,
     "pi.context_override": 2,
+    "pi.output_only": 1.5,
     "ex.model_probe": 1.5,
     "pi.override_multilingual": 4,
     "pi.prior_reference": 2,

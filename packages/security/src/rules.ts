@@ -197,7 +197,12 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(
       "vorherigen|bisherigen|obigen|vorangegangenen|vorigen|letzten",
       `\\s+(?:anweisungen|informationen|aufgaben|instruktionen|befehle|texte|regeln|eingaben|ausführungen|hinweise|vorgaben|angaben|zeilen)${B}`,
-      "\\b(?:alle|die)\\s+",
+      "\\b(?:alle|die|den|zu|von|entgegen)\\s+",
+    ),
+    branch(
+      "zuvor|vorher|bisher|oben",
+      `\\s+(?:gesagte|genannte|geschriebene|erwähnte)${B}`,
+      "\\b(?:alles|das|dem)\\s+",
     ),
   ]),
   rule("pi.new_instructions", "prompt_injection", "instruction", [
@@ -242,7 +247,10 @@ export const RULES: readonly Rule[] = Object.freeze([
   rule("pi.topic_switch", "prompt_injection", "instruction", [
     branch("done|enough|finished|over|complete", B, "\\b(?:that is|that's|this is|it is)\\s+"),
     branch("well done|very good|great|perfect|good job|excellent", `[.!]+\\s+(?:now|next|but now)${B}`),
-    branch("stop|halt|attention|wait", `\\s*[!-]{1,3}\\s*(?:stop|now|new|i\\b|forget|ignore)`),
+    branch(
+      "stop|halt|attention|wait|stopp|achtung",
+      `\\s*[!:,.-]{1,3}\\s*(?:stop|now|new|i|forget|ignore|write|say|output|print|answer|just|schreib\\w*|vergiss|neue)${B}`,
+    ),
     branch(
       "das ist|das wars|sehr gut|gut gemacht|super|prima|toll",
       `[.!,]+\\s+(?:[\\w-]+\\s+){0,4}(?:nun|jetzt)${B}`,
@@ -311,6 +319,13 @@ export const RULES: readonly Rule[] = Object.freeze([
       "what|what's|how|who|why|which|can|could|is|are|does|do",
       "\\b[^.!?\\n]{3,160}\\?",
       `${SENTENCE_START}`,
+    ),
+  ]),
+  rule("pi.output_only", "prompt_injection", "instruction", [
+    branch(
+      "output|print|say|write|reply|respond|answer|return",
+      `${B}(?:\\s+(?:with\\s+)?(?:only\\s+)?(?:the\\s+)?(?:word|words|phrase|sentence|text|string|exactly|verbatim|following)${B}|\\s*[:"'])`,
+      "\\b(?:just|only|simply|merely)\\s+",
     ),
   ]),
   rule("pi.context_override", "prompt_injection", "instruction", [

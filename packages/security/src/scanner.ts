@@ -93,7 +93,13 @@ const CLEAN: ScanResult = Object.freeze({
   safe: true,
   action: "allow",
   score: 0,
-  scores: Object.freeze({ prompt_injection: 0, jailbreak: 0, data_exfiltration: 0, encoding_attack: 0, malformed: 0 }),
+  scores: Object.freeze({
+    prompt_injection: 0,
+    jailbreak: 0,
+    data_exfiltration: 0,
+    encoding_attack: 0,
+    malformed: 0,
+  }),
   threats: Object.freeze([]) as readonly Threat[],
 });
 
