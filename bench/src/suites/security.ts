@@ -178,6 +178,9 @@ function scoreWith(model: ScoreModel, f: Features): { score: number; top: Threat
 const WEIGHT_CAPS: Readonly<Record<string, number>> = {
   "pi.question_to_assistant": 1.9,
   "pi.task_request": 1.9,
+  // "Okay. Now tell me…" is ordinary multi-turn chat; the dev set has almost no chat to say so.
+  "pi.topic_switch": 1.9,
+  "pi.malware_topic": 1,
 };
 
 /**
@@ -538,6 +541,50 @@ export async function run(): Promise<void> {
     ...scaling.map((s) => [s.kind, `${s.bytes / 1024} KiB`, formatNs(s.perKbNs), formatNs(s.refPerKbNs)]),
   ]);
 
+  // Real agent traffic (chat corpus): how much of it would be flagged? Mostly benign airline-agent
+  // conversations with tool results (tau-bench), red-team dialogues (hh-rlhf) and recorded
+  // provider responses (vercel/ai). Rule ids only; no text is printed.
+  console.log("\n## Real chat traffic (../shared/corpus/chat, scanRequest/scanResponse)\n");
+  const chatBase = path.resolve(repoRoot, "../shared/corpus/chat");
+  const chat: { source: string; kind: string; n: number; flagged: number; rules: Record<string, number> }[] =
+    [];
+  if (existsSync(path.join(chatBase, "index.jsonl"))) {
+    const entries = readFileSync(path.join(chatBase, "index.jsonl"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim().length > 0)
+      .map((l) => JSON.parse(l) as { file: string; kind: string; source: string });
+    for (const e of entries) {
+      if (e.kind !== "request" && e.kind !== "response") continue;
+      const body = readFileSync(path.join(chatBase, e.file), "utf8");
+      const verdict = e.kind === "request" ? scanner.scanRequest(body) : scanner.scanResponse(body);
+      const source = e.source.split(":")[0]!;
+      let bucket = chat.find((c) => c.source === source && c.kind === e.kind);
+      if (bucket === undefined) {
+        bucket = { source, kind: e.kind, n: 0, flagged: 0, rules: {} };
+        chat.push(bucket);
+      }
+      bucket.n++;
+      if (verdict.action !== "allow") {
+        bucket.flagged++;
+        for (const t of verdict.threats)
+          if (t.score >= THRESHOLD)
+            bucket.rules[`${t.rule}@${t.role}`] = (bucket.rules[`${t.rule}@${t.role}`] ?? 0) + 1;
+      }
+    }
+    printTable([
+      ["source", "kind", "documents", "flagged", "rules (>= threshold)"],
+      ...chat.map((c) => [
+        c.source,
+        c.kind,
+        String(c.n),
+        String(c.flagged),
+        Object.entries(c.rules)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(", "),
+      ]),
+    ]);
+  } else console.log(`chat corpus not found at ${chatBase}; skipped`);
+
   const out = {
     command: "pnpm bench security",
     node: process.version,
@@ -556,6 +603,7 @@ export async function run(): Promise<void> {
     confusion: { columns: predictedNames, rows: confusion },
     sweep,
     latency: { oursNsPerKb: latOurs, referenceNsPerKb: latRef, scaling },
+    chatTraffic: chat,
     fittedModel: fullFit,
   };
   writeFileSync(path.join(repoRoot, "docs/bench/security.json"), `${JSON.stringify(out, null, 2)}\n`);

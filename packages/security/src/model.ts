@@ -47,6 +47,7 @@ export const PRIOR_MODEL: ScoreModel = Object.freeze({
     "pi.embed_code": 4,
     "pi.target_user": 2.5,
     "pi.destructive_code": 1,
+    "pi.malware_topic": 0.5,
     "jb.do_anything_now": 5,
     "jb.mode_switch": 4,
     "jb.named_mode": 1.5,

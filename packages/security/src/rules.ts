@@ -238,7 +238,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("now", `,?\\s+you\\s+(?:are|will be)\\s+(?:a|an|the|my)?\\s*[\\w-]+`),
     branch(
       "now",
-      "\\s+(?!(?:ready|able|done|logged|signed|connected|subscribed|registered|enrolled|eligible|set|going|aware|on|at|in|able|allowed|free to|leaving|entering|viewing|using|talking)\\b)[a-z][\\w-]*",
+      "\\s+(?!(?:ready|able|done|logged|signed|connected|subscribed|registered|enrolled|eligible|set|going|aware|on|at|in|all|able|allowed|free to|leaving|entering|viewing|using|talking|good|ok|okay|here|there|back|home|safe|covered|entitled|responsible|over|under|up|out|off|one|two|the|a|an|my|your)\\b)(?![a-z]+ed\\b)(?![a-z]+ing\\b)[a-z][\\w-]*",
       "\\byou(?: are|'re)\\s+",
     ),
     branch("du bist|sie sind", `\\s+(?:jetzt|nun|ab jetzt)${B}`),
@@ -368,19 +368,22 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("os", "\\.(?:remove|unlink|fork)\\b|\\.system\\s*\\("),
     branch("subprocess", "\\.(?:call|run|popen|check_output)\\b"),
     branch("while", "\\s+(?:true|1)\\s*:"),
-    branch(
-      "fernet|xmrig|minerd|iptables|netsh|mkfs|sendmail|nmap|bitcoin|cryptocurrency|mining|spam|ddos|worm|registry",
-      B,
-    ),
+    branch("fernet|xmrig|minerd|iptables|netsh|mkfs|sendmail|nmap", B),
     branch("stratum", "\\+tcp"),
     branch("format", "\\s+c:"),
     branch("dd", "\\s+if="),
-    branch("exploit\\w*|ransom\\w*|flood\\w*|propagat\\w+|self-replicat\\w+", B),
     branch("reverse", `\\s+shell${B}`),
     branch("bin", `/(?:ba)?sh${B}`, "/"),
     branch("nc", `\\s+-e${B}`),
-    branch("hosts", `\\s+file${B}`),
     branch("etc", `/hosts${B}`, "/"),
+  ]),
+  // Malware vocabulary in prose is weak evidence on its own (news, questions, security courses).
+  rule("pi.malware_topic", "prompt_injection", "instruction", [
+    branch(
+      "bitcoin|cryptocurrency|mining|spam|ddos|worm|registry|exploit\\w*|ransom\\w*|flood\\w*|propagat\\w+|self-replicat\\w+",
+      B,
+    ),
+    branch("hosts", `\\s+file${B}`),
     branch("encrypt\\w*", `\\s+(?:all\\s+)?(?:the\\s+)?(?:files|documents|data)${B}`),
   ]),
   // ---------------------------------------------------------------- jailbreak
