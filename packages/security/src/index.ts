@@ -22,6 +22,7 @@ export {
   type ScannerOptions,
   type ScanResult,
   type ScoreModel,
+  type StreamOptions,
   type StreamScanner,
   type SyncClassifier,
   type TextContext,

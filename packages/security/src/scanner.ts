@@ -14,6 +14,7 @@ import {
   type ScannerOptions,
   type ScanResult,
   type ScoreModel,
+  type StreamOptions,
   type StreamScanner,
   type TextContext,
   THREAT_CATEGORIES,
@@ -39,7 +40,9 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = Object.freeze({
 });
 
 const MAX_THREATS = 256;
-const STREAM_TAIL = 512;
+const STREAM_TAIL = 320;
+// Default: scan every push (a blocking proxy must see a threat before relaying the chunk).
+const STREAM_BATCH = 1;
 
 interface Config {
   readonly policy: PolicyMode;
@@ -340,37 +343,47 @@ async function scanSegmentsAsync(
   return verdict.result();
 }
 
-function createStream(config: Config, context: TextContext | undefined): StreamScanner {
-  const role = context?.role ?? "assistant";
-  const path = context?.path ?? "stream";
+function createStream(config: Config, options: StreamOptions | undefined): StreamScanner {
+  const role = options?.role ?? "assistant";
+  const path = options?.path ?? "stream";
+  const batch = options?.batchChars ?? STREAM_BATCH;
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > STREAM_TAIL)
+    throw invalid(`"batchChars" must be an integer in [1, ${STREAM_TAIL}]`);
   const total = new Verdict(config);
   const reported = new Set<string>();
   let tail = "";
-  let seen = 0;
+  let pending = "";
   let ended = false;
+  // Scan the bounded tail of earlier text plus the pending text, so a pattern split across
+  // chunks is still seen; only rules not reported before count as new. Deltas are batched
+  // (token-sized deltas would otherwise rescan the tail hundreds of times per response).
+  const flush = (): ScanResult | null => {
+    if (pending.length === 0) return null;
+    const window = tail + pending;
+    pending = "";
+    tail = window.length > STREAM_TAIL ? window.slice(window.length - STREAM_TAIL) : window;
+    const hits = analyzeText(window, role, false, config.analyze);
+    const fresh = new Map<string, Hit>();
+    for (const [id, hit] of hits) if (!reported.has(id) && !config.allowRules.has(id)) fresh.set(id, hit);
+    if (fresh.size === 0) return null;
+    for (const id of fresh.keys()) reported.add(id);
+    const segment: Segment = { text: "", role, path };
+    total.segment(segment, fresh);
+    const now = new Verdict(config);
+    now.segment(segment, fresh);
+    return now.result();
+  };
   return {
     push(textDelta: string): ScanResult | null {
       if (ended) throw new M2MError(SecurityErrorCode.INVALID_OPTION, "push() after end()");
       if (typeof textDelta !== "string" || textDelta.length === 0) return null;
-      seen += textDelta.length;
-      // Scan the bounded tail of earlier text plus the delta, so a pattern split across
-      // chunks is still seen; only rules not reported before count as new.
-      const window = tail + textDelta;
-      tail = window.length > STREAM_TAIL ? window.slice(window.length - STREAM_TAIL) : window;
-      const hits = analyzeText(window, role, false, config.analyze);
-      const fresh = new Map<string, Hit>();
-      for (const [id, hit] of hits) if (!reported.has(id) && !config.allowRules.has(id)) fresh.set(id, hit);
-      if (fresh.size === 0) return null;
-      for (const id of fresh.keys()) reported.add(id);
-      const segment: Segment = { text: "", role, path };
-      total.segment(segment, fresh);
-      const now = new Verdict(config);
-      now.segment(segment, fresh);
-      return now.result();
+      pending += textDelta;
+      if (pending.length < batch && !textDelta.includes("\n")) return null;
+      return flush();
     },
     end(): ScanResult {
+      if (!ended) flush();
       ended = true;
-      void seen;
       return total.result();
     },
   };
@@ -409,6 +422,6 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     },
     scanRequestAsync: (body: unknown): Promise<ScanResult> => runAsync(body, "request"),
     scanResponseAsync: (body: unknown): Promise<ScanResult> => runAsync(body, "response"),
-    createStreamScanner: (context?: TextContext): StreamScanner => createStream(config, context),
+    createStreamScanner: (options?: StreamOptions): StreamScanner => createStream(config, options),
   };
 }

@@ -168,11 +168,25 @@ export interface TextContext {
   readonly path?: string;
 }
 
+/** Options for {@link Scanner.createStreamScanner}. */
+export interface StreamOptions extends TextContext {
+  /**
+   * Deltas are scanned once this many characters are pending (or a delta holds a line break).
+   * Default 1: every push is scanned, so a blocking caller learns of a threat before relaying the
+   * chunk that completes it. Larger values (at most 320, the tail kept for patterns spanning
+   * chunks) trade that immediacy for less rescanning when deltas are token-sized.
+   */
+  readonly batchChars?: number;
+}
+
 /** Incremental scanner for streamed assistant text. */
 export interface StreamScanner {
-  /** Scan a text delta; returns a result when new threats appeared, otherwise `null`. */
+  /**
+   * Add a text delta; returns a result when the text scanned so far shows threats not reported
+   * before, otherwise `null` (also while deltas are still being batched).
+   */
   push(textDelta: string): ScanResult | null;
-  /** Finish; returns the verdict over everything pushed. */
+  /** Finish (scanning any pending text); returns the verdict over everything pushed. */
   end(): ScanResult;
 }
 
@@ -184,5 +198,5 @@ export interface Scanner {
   scanTextAsync(text: string, context?: TextContext): Promise<ScanResult>;
   scanRequestAsync(body: unknown): Promise<ScanResult>;
   scanResponseAsync(body: unknown): Promise<ScanResult>;
-  createStreamScanner(context?: TextContext): StreamScanner;
+  createStreamScanner(options?: StreamOptions): StreamScanner;
 }
