@@ -274,7 +274,8 @@ export const RULES: readonly Rule[] = Object.freeze([
   ]),
   rule("pi.fake_system_line", "prompt_injection", "instruction", [
     branch(
-      "system|sys|admin|administrator|developer|root|assistant|ai",
+      // Not "assistant:" / "user:": pasted transcripts use those line prefixes innocently.
+      "system|sys|admin|administrator|developer|root",
       "(?:[ \\t]+(?:message|prompt|note|override|instruction|instructions|update|alert|notice))?[ \\t]*[\\])*]*[ \\t]*:",
       "^[ \\t>*#\\[(-]{0,8}",
     ),
