@@ -320,15 +320,20 @@ export function analyzeText(
       "spacing",
     );
 
-  if (depth < options.maxDecodeDepth) {
+  const hints = {
+    rot13: tokenStats.rot13 >= 3 && tokenStats.rot13 * 8 >= tokenStats.tokens,
+    longRuns: tokenStats.maxToken >= 16,
+    hexPairs: tokenStats.hexRun >= 8,
+  };
+  // Most text has nothing to decode: skip the decoder (and its allocations) unless a hint says so.
+  const mayDecode =
+    hints.rot13 || hints.longRuns || hints.hexPairs || norm.text.includes("%") || norm.text.includes("\\x");
+  if (depth < options.maxDecodeDepth && (mayDecode || norm.tagText.length > 0)) {
     const nested: { text: string; via: string }[] = [];
     if (norm.tagText.length > 0) nested.push({ text: norm.tagText, via: "unicode_tags" });
-    for (const blob of findEncodedBlobs(norm.cased, options.maxDecodedChars, {
-      rot13: tokenStats.rot13 >= 3 && tokenStats.rot13 * 8 >= tokenStats.tokens,
-      longRuns: tokenStats.maxToken >= 16,
-      hexPairs: tokenStats.hexRun >= 8,
-    }))
-      nested.push({ text: blob.text, via: blob.via });
+    if (mayDecode)
+      for (const blob of findEncodedBlobs(norm.cased, options.maxDecodedChars, hints))
+        nested.push({ text: blob.text, via: blob.via });
     for (const { text, via } of nested) {
       if (via !== "unicode_tags")
         derived(out, "enc.encoded_blob", "encoding_attack", `decoded ${via} text`, via);
