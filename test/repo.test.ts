@@ -82,7 +82,13 @@ describe("package manifests", () => {
       const pkg = manifest(name);
       expect(pkg.name).toBe(`@m2m/${name}`);
       expect(pkg.type).toBe("module");
-      expect(pkg.sideEffects).toBe(false);
+      // false, or only the executables (a bin runs on import; the library entry points never do).
+      if (pkg.sideEffects !== false) {
+        const bins = Object.values(pkg.bin ?? {}).map((b) => `./${String(b).replace(/^\.\//, "")}`);
+        expect(pkg.sideEffects.length).toBeGreaterThan(0);
+        for (const file of pkg.sideEffects)
+          expect(bins, `${file} in sideEffects is not a bin`).toContain(file);
+      }
       expect(pkg.engines?.node).toBe(">=20");
       const dot = pkg.exports["."];
       expect(Object.keys(dot)[0]).toBe("types");
