@@ -10,21 +10,12 @@ import {
 } from "@m2m/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode as code } from "../test/error-code.js";
 import { KEY, OTHER_KEY, v1Frame, v2Frame } from "../test/fixtures.js";
 import { CryptoErrorCode } from "./errors.js";
 import { openFrame, openFrameDetailed, peekFrameSecurity, type ReceivePolicy, sealFrame } from "./frame.js";
 import { Keyring } from "./keyring.js";
 import { ReplayGuard } from "./replay-guard.js";
-
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (!M2MError.isInstance(e)) throw e;
-    return e.code;
-  }
-  return "no error";
-}
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const MODES = [

@@ -1,20 +1,10 @@
-import { M2MError } from "@m2m/wire";
 import { describe, expect, it } from "vitest";
+import { errorCode as code } from "../test/error-code.js";
 import { fromHex, toHex } from "./bytes.js";
 import { CryptoErrorCode } from "./errors.js";
 import { deriveKey, KeyHierarchy } from "./hierarchy.js";
 
 const MASTER = fromHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-function code(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (e) {
-    if (!M2MError.isInstance(e)) throw e;
-    return e.code;
-  }
-}
-
 describe("key hierarchy", () => {
   const h = new KeyHierarchy(MASTER, "test-org");
 

@@ -1,19 +1,9 @@
-import { M2MError } from "@m2m/wire";
 import { describe, expect, it } from "vitest";
+import { errorCode as code } from "../test/error-code.js";
 import { CryptoErrorCode } from "./errors.js";
 import { Keyring } from "./keyring.js";
 
 const k = (b: number): Uint8Array => new Uint8Array(32).fill(b);
-function code(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (e) {
-    if (!M2MError.isInstance(e)) throw e;
-    return e.code;
-  }
-}
-
 describe("Keyring", () => {
   it("first key is current; lookup by id; copies the caller's key", () => {
     const ring = new Keyring();

@@ -5,25 +5,15 @@ import {
   decodeV2Frame,
   encodeV1Frame,
   encodeV2Frame,
-  M2MError,
   routingHeaderFrom,
   V2Security,
 } from "@m2m/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode as outcome } from "../test/error-code.js";
 import { scanV1, scanV2 } from "./layout.js";
 
 const te = new TextEncoder();
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (e) {
-    if (!M2MError.isInstance(e)) throw e;
-    return e.code;
-  }
-}
 
 describe("structural scans agree with @m2m/wire's decoders", () => {
   it("v2: offsets match decodeV2Frame on random valid frames", () => {

@@ -1,20 +1,10 @@
-import { M2MError } from "@m2m/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { errorCode as code } from "../test/error-code.js";
 import { CryptoErrorCode } from "./errors.js";
 import { ReplayGuard } from "./replay-guard.js";
 
 const nonce = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff);
-
-function code(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (e) {
-    if (!M2MError.isInstance(e)) throw e;
-    return e.code;
-  }
-}
 
 describe("ReplayGuard", () => {
   it("accepts fresh nonces once, per key id", () => {

@@ -1,5 +1,5 @@
-import { M2MError } from "@m2m/wire";
 import { describe, expect, it } from "vitest";
+import { errorCode as code } from "../test/error-code.js";
 import { fromHex, toHex } from "./bytes.js";
 import { CryptoErrorCode } from "./errors.js";
 import {
@@ -8,16 +8,6 @@ import {
   x25519PublicKey,
   x25519SharedSecret,
 } from "./x25519.js";
-
-function code(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (e) {
-    if (!M2MError.isInstance(e)) throw e;
-    return e.code;
-  }
-}
 
 describe("X25519", () => {
   it("both sides agree; keys are 32 bytes", () => {
