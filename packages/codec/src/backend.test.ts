@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
-import { CodecId, crc32, encodeV2Frame, M2MError, Schema } from "@m2m/wire";
+import { CodecId, crc32, encodeV2Frame, Schema } from "@m2m/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../test/fuzz-helpers.js";
 import { type BrotliWasmModule, createNodeBackend, createPortableBackend } from "./backend.js";
 import { compress, decompress } from "./codec.js";
 import { getDefaultDictionary } from "./dictionary.js";
@@ -10,16 +11,6 @@ import { CodecErrorCode } from "./errors.js";
 const brotliWasm = createRequire(import.meta.url)("brotli-wasm") as BrotliWasmModule;
 const node = createNodeBackend()!;
 const portable = createPortableBackend({ brotli: brotliWasm });
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (M2MError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return "no error";
-};
-
 describe("backends decode each other's output", () => {
   const inputs = fc.oneof(
     fc.uint8Array({ maxLength: 4000 }),

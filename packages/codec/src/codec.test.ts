@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CodecId, decodeV2Frame, M2MError, peekV2Header, Schema } from "@m2m/wire";
+import { CodecId, decodeV2Frame, peekV2Header, Schema } from "@m2m/wire";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { codeOf } from "../test/fuzz-helpers.js";
 import {
   type Algorithm,
   compress,
@@ -29,16 +30,6 @@ const isJson = (b: Uint8Array): boolean => {
     return false;
   }
 };
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (M2MError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return "no error";
-};
-
 beforeAll(async () => {
   await Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
 }, 60_000);

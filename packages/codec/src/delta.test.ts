@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CodecId, decodeV2Frame, M2MError } from "@m2m/wire";
+import { CodecId, decodeV2Frame } from "@m2m/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../test/fuzz-helpers.js";
 import { DeltaDecoder, DeltaEncoder } from "./delta.js";
 import { CodecErrorCode } from "./errors.js";
 
@@ -12,16 +13,6 @@ const request = JSON.parse(
   readFileSync(resolve(here, "../test/fixtures/taubench-airline-001.request.json"), "utf8"),
 );
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (M2MError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return "no error";
-};
-
 describe("session delta", () => {
   it("a growing conversation reconstructs exactly and costs > 10x less than the raw JSON", () => {
     const enc = new DeltaEncoder();

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { M2MError } from "@m2m/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   compress,
@@ -16,6 +15,7 @@ import {
   type TokenizerName,
   toHex,
 } from "../src/index.js";
+import { codeOf } from "./fuzz-helpers.js";
 
 const vectorsDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../spec/vectors");
 const files = readdirSync(vectorsDir).filter((f) => f.endsWith(".json"));
@@ -23,16 +23,6 @@ const hexToBytes = (h: string): Uint8Array =>
   Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (M2MError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return "no error";
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: vectors are JSON.
 type Vector = Record<string, any>;

@@ -59,3 +59,14 @@ export function fuzz(
   }
   return ok;
 }
+
+/** The `code` of the M2MError `fn` throws, or "no error" when it returns; any other throwable escapes. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (M2MError.isInstance(e)) return e.code;
+    throw e;
+  }
+  return "no error";
+}
