@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { decodeUtf8, detectFormat, WireFormat } from "@m2m/wire";
 
 /** Exit codes shared by every command. */
 export const ExitCode = {
@@ -46,4 +47,15 @@ export function writeOutput(data: string | Uint8Array): Promise<void> {
  */
 export function trimLineEnding(text: string): string {
   return text.replace(/\r?\n$/, "");
+}
+
+/**
+ * A frame as read from a file or stdin: text forms (`#M2M|…`, `#TK|…`) as a string without the
+ * trailing line ending an editor or `echo` adds; binary frames and anything else as the raw bytes.
+ */
+export function frameInput(raw: Uint8Array): string | Uint8Array {
+  const detected = detectFormat(raw);
+  return detected.form === "text" && detected.format !== WireFormat.PASSTHROUGH
+    ? trimLineEnding(decodeUtf8(raw))
+    : raw;
 }

@@ -1,8 +1,7 @@
 import { decompressAsync } from "@m2m/codec";
-import { decodeUtf8, detectFormat, WireFormat } from "@m2m/wire";
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
-import { ExitCode, readInput, trimLineEnding, writeOutput } from "../io.js";
+import { ExitCode, frameInput, readInput, writeOutput } from "../io.js";
 import { readDictionary } from "./compress.js";
 
 interface DecompressArgs {
@@ -24,13 +23,7 @@ export const decompressCommand: M2MCommand<DecompressArgs> = {
         describe: "dictionary file(s) a frame may name",
       }) as Argv<DecompressArgs>,
   handler: async (args) => {
-    const raw = await readInput(args.file);
-    const detected = detectFormat(raw);
-    // Text forms often end with the newline `m2m compress` or an editor added.
-    const input =
-      detected.form === "text" && detected.format !== WireFormat.PASSTHROUGH
-        ? trimLineEnding(decodeUtf8(raw))
-        : raw;
+    const input = frameInput(await readInput(args.file));
     const dictionaries = await Promise.all((args.dict ?? []).map((f) => readDictionary(f)));
     await writeOutput(await decompressAsync(input, { dictionaries }));
     return ExitCode.OK;

@@ -1,7 +1,7 @@
-import { decodeUtf8, detectFormat, peekHeader, WireFormat } from "@m2m/wire";
+import { peekHeader } from "@m2m/wire";
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
-import { ExitCode, readInput, trimLineEnding, writeOutput } from "../io.js";
+import { ExitCode, frameInput, readInput, writeOutput } from "../io.js";
 
 interface InspectArgs {
   file: string | undefined;
@@ -14,13 +14,7 @@ export const inspectCommand: M2MCommand<InspectArgs> = {
   builder: (y: Argv) =>
     y.positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" }),
   handler: async (args) => {
-    const raw = await readInput(args.file);
-    const detected = detectFormat(raw);
-    // Text frames are ASCII; trim a trailing newline before peeking.
-    const input =
-      detected.form === "text" && detected.format !== WireFormat.PASSTHROUGH
-        ? trimLineEnding(decodeUtf8(raw))
-        : raw;
+    const input = frameInput(await readInput(args.file));
     const header = peekHeader(input);
     await writeOutput(`${JSON.stringify(header, null, 2)}\n`);
     return ExitCode.OK;
