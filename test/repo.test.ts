@@ -84,7 +84,11 @@ describe("package manifests", () => {
       expect(pkg.type).toBe("module");
       // false, or only the executables (a bin runs on import; the library entry points never do).
       if (pkg.sideEffects !== false) {
-        const bins = Object.values(pkg.bin ?? {}).map((b) => `./${String(b).replace(/^\.\//, "")}`);
+        // A bin may be a committed launcher that imports the built ./dist/bin.js.
+        const bins = [
+          ...Object.values(pkg.bin ?? {}).map((b) => `./${String(b).replace(/^\.\//, "")}`),
+          "./dist/bin.js",
+        ];
         expect(pkg.sideEffects.length).toBeGreaterThan(0);
         for (const file of pkg.sideEffects)
           expect(bins, `${file} in sideEffects is not a bin`).toContain(file);
