@@ -3,6 +3,7 @@ import {
   detectFormat,
   encodeUtf8,
   M2MError,
+  resolveLimits,
   V1Security,
   V2Flag,
   V2Security,
@@ -18,7 +19,7 @@ import { chacha20poly1305, xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { assertBytes, constantTimeEqual, isBytes } from "./bytes.js";
 import { authFailed, CryptoErrorCode, invalidArgument } from "./errors.js";
 import { assertFrameKey, type FrameKey, isAllZero } from "./frame-key.js";
-import { limitsOf, scanV1, scanV2 } from "./layout.js";
+import { scanV1, scanV2 } from "./layout.js";
 import { hmacSha256 } from "./primitives.js";
 import { fillRandom } from "./random-pool.js";
 import { decodeSecurityParams, NONCE_BYTES, writeSecurityParams } from "./security-params.js";
@@ -211,7 +212,7 @@ function sealV1(
 ): Uint8Array {
   if (options.cipher === AeadCipher.XCHACHA20_POLY1305)
     throw invalidArgument("v1 frames support only ChaCha20-Poly1305 (the reference layout)");
-  const layout = scanV1(binary, limitsOf(limits));
+  const layout = scanV1(binary, resolveLimits(limits));
   if (layout.security !== V1Security.NONE) throw invalidArgument("the frame is already protected");
   if (layout.payloadEnd !== binary.length)
     throw invalidArgument("the frame has trailing bytes after its payload");
@@ -242,7 +243,7 @@ function sealV2(
   options: SealOptions,
   limits: Partial<WireLimits>,
 ): Uint8Array {
-  const layout = scanV2(binary, limitsOf(limits));
+  const layout = scanV2(binary, resolveLimits(limits));
   if (layout.security) throw invalidArgument("the frame is already protected");
   const now = (options.now ?? Date.now)();
   if (!Number.isSafeInteger(now) || now < 0)
@@ -385,7 +386,7 @@ function v1Protection(security: V1Security): FrameProtection {
 
 function openV1(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits>): OpenedFrame {
   const binary = input.binary;
-  const layout = scanV1(binary, limitsOf(limits));
+  const layout = scanV1(binary, resolveLimits(limits));
   const protection = v1Protection(layout.security);
   refuseWeaker(policy, protection);
   const base = { version: 1, protection, timestamp: null } as const;
@@ -447,7 +448,7 @@ function v2Cipher(mode: V2Security): AeadCipher | null {
 
 function openV2(input: Parsed, policy: ReceivePolicy, limits: Partial<WireLimits>): OpenedFrame {
   const binary = input.binary;
-  const layout = scanV2(binary, limitsOf(limits));
+  const layout = scanV2(binary, resolveLimits(limits));
   const security = layout.security;
   if (security === null) {
     refuseWeaker(policy, FrameProtection.NONE);
@@ -527,11 +528,11 @@ export interface FrameSecurityInfo {
 export function peekFrameSecurity(frame: Uint8Array, limits: Partial<WireLimits> = {}): FrameSecurityInfo {
   const input = parseInput(frame, limits, "inspect");
   if (input.version === 1) {
-    const protection = v1Protection(scanV1(input.binary, limitsOf(limits)).security);
+    const protection = v1Protection(scanV1(input.binary, resolveLimits(limits)).security);
     const cipher = protection === FrameProtection.AEAD ? AeadCipher.CHACHA20_POLY1305 : null;
     return { version: 1, protection, cipher, keyId: null, timestamp: null };
   }
-  const security = scanV2(input.binary, limitsOf(limits)).security;
+  const security = scanV2(input.binary, resolveLimits(limits)).security;
   if (security === null)
     return { version: 2, protection: "none", cipher: null, keyId: null, timestamp: null };
   const params = decodeSecurityParams(security.params, security.mode);

@@ -1,9 +1,7 @@
 import {
   BinaryReader,
   checkLimit,
-  DEFAULT_LIMITS,
   M2MError,
-  resolveLimits,
   V1_FIXED_HEADER_BYTES,
   V1Security,
   V2_MAGIC,
@@ -25,10 +23,6 @@ import {
 
 const V1_PREFIX_BYTES = 7;
 const KNOWN_V2_FLAGS = V2Flag.ROUTING | V2Flag.CHECKSUM | V2Flag.SECURED;
-
-export function limitsOf(limits: Partial<WireLimits> | undefined): WireLimits {
-  return limits === undefined || Object.keys(limits).length === 0 ? DEFAULT_LIMITS : resolveLimits(limits);
-}
 
 /** Offsets in a binary v2 frame. */
 export interface V2Layout {
