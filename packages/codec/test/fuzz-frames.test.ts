@@ -1,25 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compress, decompress, loadTokenizer } from "../src/index.js";
-import { fuzz } from "./fuzz-helpers.js";
+import { compress, decompress } from "../src/index.js";
+import {
+  fuzz,
+  fuzzSeedTexts,
+  loadAllTokenizers,
+  FUZZ_ITERATIONS as N,
+  SMALL_LIMITS as small,
+} from "./fuzz-helpers.js";
 
-const dir = resolve(dirname(fileURLToPath(import.meta.url)), "fixtures");
-const texts = [
-  '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}',
-  '{"model":"gpt-4o","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is 2+2?"}],"temperature":0.7,"max_tokens":1000}',
-  ...readdirSync(dir)
-    .filter((f) => f.endsWith(".json") && f.includes("taubench") && !f.includes("request"))
-    .map((f) => readFileSync(join(dir, f), "utf8")),
-];
-const N = 100_000;
-const _utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const small = { limits: { maxDecodedBytes: 1 << 20 } };
+const texts = fuzzSeedTexts();
 
-beforeAll(async () => {
-  await Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
-}, 60_000);
+beforeAll(loadAllTokenizers, 60_000);
 
 describe(`fuzz: ${N} mutated inputs per decoder give a value or an M2MError`, () => {
   it("decompress(binary): v2 frames of every codec and binary v1 frames", () => {

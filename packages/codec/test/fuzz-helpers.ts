@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { M2MError } from "@m2m/wire";
+import { loadTokenizer } from "../src/index.js";
 
 /** Deterministic xorshift32 so a failing case can be replayed from its index. */
 export function rng(seed: number): () => number {
@@ -69,4 +73,41 @@ export function codeOf(fn: () => unknown): string {
     throw e;
   }
   return "no error";
+}
+
+/** Inputs per decoder in every fuzz suite. */
+export const FUZZ_ITERATIONS = 100_000;
+
+/** UTF-8 bytes of a string. */
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Decode options with a 1 MiB output cap, so a mutated length field cannot ask for much. */
+export const SMALL_LIMITS = { limits: { maxDecodedBytes: 1 << 20 } } as const;
+
+/** Seed texts for frame fuzzing: two small requests plus the tau-bench fixtures (not requests). */
+export function fuzzSeedTexts(): string[] {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), "fixtures");
+  return [
+    '{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}]}',
+    '{"model":"gpt-4o","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is 2+2?"}],"temperature":0.7,"max_tokens":1000}',
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith(".json") && f.includes("taubench") && !f.includes("request"))
+      .map((f) => readFileSync(join(dir, f), "utf8")),
+  ];
+}
+
+/** A growing six-turn conversation, one request JSON per turn. */
+export const growingConversation: readonly string[] = Array.from({ length: 6 }, (_, k) =>
+  JSON.stringify({
+    model: "gpt-4o",
+    messages: Array.from({ length: k + 1 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      content: `turn ${i}: ${"words ".repeat(i * 5)}`,
+    })),
+  }),
+);
+
+/** Load every tokenizer up front so the fuzz loops never wait on a dynamic import. */
+export function loadAllTokenizers(): Promise<unknown> {
+  return Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
 }

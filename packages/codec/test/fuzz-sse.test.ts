@@ -1,22 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadTokenizer, SseDecoder, SseEncoder } from "../src/index.js";
-import { fuzz } from "./fuzz-helpers.js";
+import { SseDecoder, SseEncoder } from "../src/index.js";
+import { fuzz, loadAllTokenizers, FUZZ_ITERATIONS as N, utf8 } from "./fuzz-helpers.js";
 
-const N = 100_000;
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const _conversation = Array.from({ length: 6 }, (_, k) =>
-  JSON.stringify({
-    model: "gpt-4o",
-    messages: Array.from({ length: k + 1 }, (_, i) => ({
-      role: i % 2 ? "assistant" : "user",
-      content: `turn ${i}: ${"words ".repeat(i * 5)}`,
-    })),
-  }),
-);
-
-beforeAll(async () => {
-  await Promise.all([loadTokenizer("cl100k"), loadTokenizer("o200k"), loadTokenizer("llama3")]);
-}, 60_000);
+beforeAll(loadAllTokenizers, 60_000);
 
 describe(`fuzz: ${N} mutated inputs per decoder give a value or an M2MError`, () => {
   it("SseDecoder.push (fresh decoder per input, frames from a real stream)", () => {
