@@ -1,6 +1,7 @@
 // Walk chat-completion requests and responses and pull out every piece of text a model reads,
 // with its role and JSON path.
 
+import { messageRole } from "@m2m/wire";
 import type { Role } from "./types.js";
 
 /** One piece of text to scan. */
@@ -12,22 +13,8 @@ export interface Segment {
   readonly definition?: boolean;
 }
 
-const ROLE_NAMES: ReadonlySet<string> = new Set([
-  "system",
-  "developer",
-  "user",
-  "assistant",
-  "tool",
-  "function",
-]);
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-
-function roleOf(message: Record<string, unknown>): Role {
-  const role = message.role;
-  return typeof role === "string" && ROLE_NAMES.has(role) ? (role as Role) : "other";
-}
 
 /** Collects segments, refusing to go past `maxSegments` or `maxDepth`. */
 export class SegmentSink {
@@ -81,7 +68,7 @@ function addToolCalls(sink: SegmentSink, calls: unknown, role: Role, path: strin
 
 function addMessage(sink: SegmentSink, message: unknown, path: string, fallbackRole: Role): void {
   if (!isObject(message)) return;
-  const role = message.role === undefined ? fallbackRole : roleOf(message);
+  const role = message.role === undefined ? fallbackRole : messageRole(message);
   addContent(sink, message.content, role, `${path}.content`);
   if (typeof message.refusal === "string") sink.add(message.refusal, role, `${path}.refusal`);
   if (typeof message.reasoning_content === "string")

@@ -48,6 +48,7 @@ export {
   encodeV1Routing,
   encodeV2Routing,
   type FinishReason,
+  messageRole,
   RequestFlag,
   type RequestRouting,
   ResponseFlag,

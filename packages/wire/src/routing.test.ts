@@ -8,6 +8,7 @@ import {
   decodeV2Routing,
   encodeV1Routing,
   encodeV2Routing,
+  messageRole,
   RequestFlag,
   ResponseFlag,
   type Routing,
@@ -86,6 +87,19 @@ describe("routingHeaderFrom", () => {
     expect(a.flags & RequestFlag.HAS_MAX_TOKENS).toBe(0);
     const b = routingHeaderFrom({ model: "m", messages: [], max_completion_tokens: 50 });
     expect(b.kind === "request" && b.maxTokens).toBe(50);
+  });
+
+  it("messageRole maps known roles and everything else to other", () => {
+    expect(
+      ["system", "developer", "user", "assistant", "tool", "function"].map((role) => messageRole({ role })),
+    ).toEqual(["system", "developer", "user", "assistant", "tool", "function"]);
+    expect([{ role: "critic" }, { role: 3 }, {}, null, "user"].map(messageRole)).toEqual([
+      "other",
+      "other",
+      "other",
+      "other",
+      "other",
+    ]);
   });
 
   it("marks unknown and missing roles as other", () => {

@@ -112,10 +112,16 @@ const ROLE_NAMES: ReadonlySet<string> = new Set([
   "tool",
   "function",
 ]);
-const roleOf = (message: unknown): Role => {
+/**
+ * The {@link Role} of a chat message: its `role` when that is one M2M tracks, else `other`
+ * (missing, unknown or not a string).
+ *
+ * @example messageRole({ role: "tool", content: "…" }) // "tool"; messageRole({ role: "critic" }) // "other"
+ */
+export function messageRole(message: unknown): Role {
   const role = isObject(message) ? message.role : undefined;
   return typeof role === "string" && ROLE_NAMES.has(role) ? (role as Role) : "other";
-};
+}
 
 /** Which schema the reference would pick for a parsed JSON value (seed-codec §3.7). */
 export function schemaOf(value: unknown): typeof Schema.REQUEST | typeof Schema.RESPONSE {
@@ -162,7 +168,7 @@ function requestRouting(value: unknown, maxModelBytes: number): RequestRouting {
   const roles: Role[] = new Array(messages.length);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    const role = roleOf(m);
+    const role = messageRole(m);
     roles[i] = role;
     if (role === "system" || role === "developer") flags |= RequestFlag.HAS_SYSTEM_PROMPT;
     if (!isObject(m)) continue;
