@@ -118,6 +118,8 @@ function rule(
 
 /** Up to `n` whole tokens between two keywords. */
 const GAP = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w'’.-]+){0,${n}}?[\\s,;:"'()*-]+`;
+/** {@link GAP} for languages with accented letters (Latin-1 and Latin Extended-A/B inside tokens). */
+const GAPX = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w\\u00C0-\\u024F'’.-]+){0,${n}}?[\\s,;:"'()*-]+`;
 
 const OVERRIDE_VERBS =
   "ignore|ignoring|disregard|disregarding|forget|forgetting|skip|overlook|neglect|override|overwrite|overriding|abandon|discard|dismiss|drop|bypass|bypassing|circumvent|set aside|throw out|stop following|do not follow|don't follow|no longer follow|cancel|nullify|erase|delete|clear|reset";
@@ -125,6 +127,20 @@ const PRIOR_WORDS =
   "previous|previously|prior|above|earlier|preceding|former|foregoing|aforementioned|initial|original|old|existing|system|given|provided|developer|developer's|your|these|those|all|any|every|the|my|its";
 const INSTRUCTION_NOUNS =
   "instructions?|prompts?|rules|directions|directives?|guidelines|guidance|commands?|orders|programming|constraints|context|conversation|tasks?|assignments?|training|restrictions|policies|settings|configuration";
+
+const DE_INSTRUCTION_NOUNS =
+  "anweisungen|anweisung|instruktionen|instruktion|befehle|befehl|vorgaben|regeln|aufgaben|aufgabe|aufträge|auftrag|auftraege|richtlinien|vorschriften|einschränkungen|beschränkungen|programmierung";
+// Instruction nouns in French, Spanish, Italian, Portuguese, Dutch, Croatian/Serbian and Polish.
+const ROMANCE_INSTRUCTION_NOUNS =
+  "instrucciones|indicaciones|reglas|(?:ó|o)rdenes|directrices|instructions|consignes|directives|r(?:è|e)gles|indications|istruzioni|regole|indicazioni|direttive|instru(?:ç|c)(?:õ|o)es|regras|orienta(?:ç|c)(?:õ|o)es|upute|uputstva|instrukcije|pravila|instructies|regels|opdrachten|instrukcje|polecenia|zasady";
+
+// "Your instructions" and "the system prompt" in German, French, Spanish, Italian and Portuguese.
+const FOREIGN_EXTRACT_TARGETS =
+  "(?:(?:deine|ihre|eure|alle deine|alle ihre) (?:(?:obigen|ursprünglichen|geheimen|ersten|vorherigen|bisherigen|versteckten|internen) )?|die (?:obigen|ursprünglichen|geheimen|ersten|vorherigen|bisherigen|versteckten|internen) )(?:anweisungen|instruktionen|vorgaben|regeln|richtlinien)|(?:dein|ihr|den|deinen|ihren) (?:system-?)?prompt|prompt-?texte?|system-?prompt|systemnachricht|(?:tes|vos|les) (?:instructions|consignes|r(?:è|e)gles|directives) (?:initiales|secr(?:è|e)tes|syst(?:è|e)me|cach(?:é|e)es)|(?:tes|vos) (?:instructions|consignes|r(?:è|e)gles|directives)|(?:ton|votre|le) prompt(?: syst(?:è|e)me| initial)?|(?:tus|sus) (?:instrucciones|reglas|indicaciones|directrices)|(?:tu|su|el) prompt(?: del sistema| inicial)?|(?:le tue|tue|le sue) (?:istruzioni|regole)|(?:il tuo|il suo) prompt|(?:suas|tuas|as suas) (?:instru(?:ç|c)(?:õ|o)es|regras)|(?:seu|teu|o seu) prompt";
+
+// Evil / uncensored in German, French, Spanish, Italian and Portuguese (adjective forms).
+const FOREIGN_LAWLESS =
+  "b(?:ö|oe)se[nrs]?|skrupellose[nrs]?|ungefilterte[nrs]?|unzensierte[nrs]?|uneingeschränkte[nrs]?|amoralische[nrs]?|unmoralische[nrs]?|m(?:é|e)chante?|mal(?:é|e)fique|malveillante?|sans (?:filtre|limites|censure|restrictions)|malvad[oa]|malign[oa]|sin (?:censura|filtros?|l(?:í|i)mites|restricciones)|cattiv[oa]|malvagi[oa]|senza (?:filtri|limiti|censura)|sem (?:filtros?|limites|censura|restri(?:ç|c)(?:õ|o)es)";
 
 const PERSONA_INTRO =
   "you are|you're|you will be|you'll be|you are now|act as|acting as|act like|pretend to be|pretend you are|pretend you're|pretending to be|role-?play as|play the role of|play the part of|simulate|become|behave as|behave like|respond as|answer as|impersonate|embody|take on the (?:role|persona) of|transform into|turn into";
@@ -150,7 +166,7 @@ const CODE_NOUNS =
 const VICES =
   "illegal|unethical|immoral|amoral|harmful|offensive|explicit|nsfw|inappropriate|dangerous|obscene|vulgar|violent|discriminatory|unsafe|graphic|controversial";
 const EXTRACT_TARGETS =
-  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given";
+  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given|above prompt|above instructions|prompt texts?|prompt-texts?|full prompt|entire prompt|complete prompt|exact prompt|initiali[sz]ation|your (?:initial|original|first|hidden|secret|full|entire|complete|exact|system|pre-?) ?(?:prompt|instructions|message|rules)|all (?:of )?your (?:instructions|rules|prompts?|guidelines|directives)|rules you were given";
 const SEND_VERBS =
   "send|sending|post|posting|upload|uploading|forward|forwarding|transmit|transmitting|exfiltrate|exfiltrating|leak|leaking|email|e-mail|mail|copy|share|submit|deliver|sync|beam|relay|report|append|attach|encode|include";
 const SECRET_NOUNS =
@@ -176,16 +192,54 @@ export const RULES: readonly Rule[] = Object.freeze([
       `\\s+(?:about\\s+)?(?:everything|all|anything|what)\\b(?:\\s+(?:of\\s+)?(?:that|this|the text|the)?\\s*(?:above|before|previous\\w*|prior|earlier|so far|until now|up to (?:now|here|this point)|(?:you|i|we)(?:'ve|'re| have| were| was| are)?\\s+(?:been\\s+)?(?:told|said|learned|given|instructed|written|discussed|taught|programmed))|\\s*[.!,;:-]|\\s+(?:and|und)\\b)`,
     ),
   ]),
+  // Wiping the model's working state: "clear your memory", "remove the previous tasks from your
+  // memory", "reset your instructions", "lösche dein Gedächtnis".
+  rule("pi.memory_wipe", "prompt_injection", "instruction", [
+    branch(
+      "memory|memories|context|context window|cache|instructions|programming|conditioning|training|knowledge",
+      B,
+      `\\b(?:clear|wipe|erase|reset|empty|flush|purge|delete|remove|forget|drop)\\s+(?:(?:all|everything|all the|the)\\s+)?(?:(?:[\\w'-]+\\s+){0,4}?(?:from|out of|in)\\s+)?your\\s+(?:(?:short-term|working|entire|whole|current|existing|previous|prior)\\s+)?`,
+    ),
+    branch("yourself", B, "\\breset\\s+"),
+    branch(
+      "loesche|loeschen|leere|leeren|vergiss|vergessen",
+      `${B}${GAPX(3)}(?:dein|deinen|ihr|ihren|das|den)\\s+(?:gedächtnis|gedaechtnis|speicher|kontext|wissen)${B}`,
+    ),
+    // "lösche": the tokeniser splits at "ö", so the match starts at "sche" behind an "lö".
+    branch(
+      "sche|schen",
+      `${B}${GAPX(3)}(?:dein|deinen|ihr|ihren|das|den)\\s+(?:gedächtnis|gedaechtnis|speicher|kontext|wissen)${B}`,
+      "\\blö",
+    ),
+  ]),
   rule("pi.override_de", "prompt_injection", "instruction", [
     branch(
-      "ignoriere|ignorieren|ignoriert|vergiss|vergesst|vergessen|missachte|missachten|verwirf",
-      `${B}${GAP(4)}(?:anweisungen|anweisung|instruktionen|befehle|vorgaben|regeln|aufgaben|aufgabe|alles|informationen|texte|kontext|ausführungen|hinweise|angaben|eingaben|nachrichten|zeilen|gesagte)${B}`,
+      "ignoriere|ignorieren|ignoriert|ignorier|vergiss|vergesst|vergessen|vergesse|missachte|missachten|verwirf|verwerfe|verwerfen",
+      `${B}${GAPX(4)}(?:${DE_INSTRUCTION_NOUNS}|alles|informationen|texte|kontext|ausführungen|hinweise|angaben|eingaben|nachrichten|zeilen|gesagte)${B}`,
+    ),
+    branch(
+      "beachte|beachten|befolge|befolgen|folge|folgen",
+      `${B}${GAPX(4)}(?:${DE_INSTRUCTION_NOUNS})${GAPX(2)}(?:nicht|nicht mehr|länger nicht)${B}`,
+    ),
+    branch(
+      "lass|lasse|lassen|lasst",
+      `${B}${GAPX(4)}(?:${DE_INSTRUCTION_NOUNS}|alles|informationen)${GAPX(2)}(?:hinter (?:dir|sich|uns|euch)|beiseite|außer acht|ausser acht|fallen)${B}`,
     ),
   ]),
   rule("pi.override_multilingual", "prompt_injection", "instruction", [
     branch(
-      "olvida|olvide|olvidate|olviden|ignora|ignoren|descarta|omite|oublie|oubliez|ignorez|dimentica|dimenticate|esquece|esqueca|zaboravi|zaboravite|ignoriraj|vergeet|negeer",
-      `${B}${GAP(3)}(?:todo|todas|todos|lo anterior|instrucciones|indicaciones|reglas|tout|toutes|instructions|consignes|tutto|tutte|istruzioni|regole|tudo|instrucoes|sve|upute|instrukcije|alles|instructies)${B}`,
+      "olvida|olvide|olvidate|olv(?:í|i)date|olv(?:í|i)dese|olviden|ignora|ignoren|ignorez|ignorer|descarta|descarte|omite|omita|oublie|oubliez|oublions|oublier|dimentica|dimenticate|dimentichi|esquece|esqueca|esque(?:ç|c)a|esque(?:ç|c)am|desconsidere|desconsidera|zaboravi|zaboravite|ignoriraj|ignorirajte|vergeet|negeer|zignoruj|zapomnij|ignoruj",
+      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|todo|todas|todos|lo anterior|lo que|tout|toutes|tous|ce qui pr(?:é|e)c(?:è|e)de|tutto|tutte|tutti|tudo|sve|alles|wszystko)${B}`,
+    ),
+    // "ignore" is also the Spanish/Portuguese formal imperative; English "ignore" is covered by
+    // pi.override_prior, so here it needs a non-English noun (not "todo": "ignore TODO comments").
+    branch(
+      "ignore",
+      `${B}${GAPX(3)}(?:instrucciones|indicaciones|reglas|(?:ó|o)rdenes|directrices|instru(?:ç|c)(?:õ|o)es|regras|orienta(?:ç|c)(?:õ|o)es)${B}`,
+    ),
+    branch(
+      "ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|passe outre|passez outre|haz caso omiso|hagan caso omiso|no hagas caso|no sigas|non seguire|non seguir",
+      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|tout|todo|tutto|tudo|lo anterior|ce qui pr(?:é|e)c(?:è|e)de)${B}`,
     ),
   ]),
   rule("pi.prior_reference", "prompt_injection", "instruction", [
@@ -204,6 +258,12 @@ export const RULES: readonly Rule[] = Object.freeze([
       `\\s+(?:gesagte|genannte|geschriebene|erwähnte)${B}`,
       "\\b(?:alles|das|dem)\\s+",
     ),
+    branch(
+      "instructions|consignes|directives|regles|instrucciones|indicaciones|reglas|istruzioni|regole|indicazioni|instru(?:ç|c)(?:õ|o)es|regras",
+      "\\s+(?:pr(?:é|e)c(?:é|e)dentes|ant(?:é|e)rieures|initiales|ci-dessus|anteriores|previas|iniciales|originales|precedenti|iniziali|originali|iniciais|originais|acima)(?![\\w\\u00C0-\\u024F])",
+      "\\b(?:les|des|aux|vos|tes|las|tus|sus|le|tue|sue|as|suas|tuas|todas las|toutes les|tutte le|todas as)\\s+",
+    ),
+    branch("vorige|eerdere|voorgaande", `\\s+(?:instructies|opdrachten|regels|aanwijzingen)${B}`),
   ]),
   rule("pi.new_instructions", "prompt_injection", "instruction", [
     branch(
@@ -219,6 +279,24 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(
       "neue|neuen|neuer|weitere|weiteren|folgende",
       `\\s+(?:aufgabe|aufgaben|anweisung|anweisungen|rolle)${B}`,
+    ),
+    branch(
+      "concentrate|focus|konzentriere|konzentrier|konzentrieren|konzentriert",
+      `(?:\\s+(?:yourself|dich|sie|euch))?(?:\\s+(?:now|only|jetzt|nun|nur|fully|entirely|voll|ganz)){0,2}\\s+(?:on|auf)\\s+(?:your|the|this|a|deine|ihre|die|eure|eine)\\s+(?:new|next|real|neue|nächste|eigentliche)\\s+`,
+    ),
+    branch(
+      "tasks|instructions|assignments|orders|aufgaben|anweisungen|aufträge",
+      `\\s+(?:now\\s+|nun\\s+|jetzt\\s+)?(?:follow|are coming|come|folgen|kommen)${B}`,
+      "\\b(?:new|further|additional|more|other|neue|weitere|andere)\\s+",
+    ),
+    branch(
+      "follow|come|folgen|kommen",
+      `\\s+(?:new|further|more|neue|weitere)\\s+(?:tasks|instructions|assignments|orders|aufgaben|anweisungen|aufträge)${B}`,
+      "\\b(?:now|then|here|nun|jetzt|hier)\\s+",
+    ),
+    branch(
+      "nouvelles?|nuevas?|nuove|nuovo|nuova|novas?|novo",
+      "\\s+(?:instructions|consignes|t(?:â|a)ches?|instrucciones|(?:ó|o)rdenes|tareas?|istruzioni|compito|compiti|instru(?:ç|c)(?:õ|o)es|tarefas?)\\s*(?::|sont|est|son|es|sono|(?:è|e)|s(?:ã|a)o)(?![\\w\\u00C0-\\u024F])",
     ),
   ]),
   rule("pi.from_now_on", "prompt_injection", "instruction", [
@@ -322,6 +400,101 @@ export const RULES: readonly Rule[] = Object.freeze([
       `${SENTENCE_START}`,
     ),
   ]),
+  // Inside retrieved content, a creative-writing or general-knowledge task has nothing to do with
+  // the document: it is a task for whoever reads it (the assistant). Tool text only.
+  rule("pi.unrelated_task", "prompt_injection", "third_party", [
+    branch(
+      "write|compose|create|generate|draft|tell|recite|craft|invent|make up|sing|produce",
+      `\\s+(?:me\\s+|us\\s+)?(?:a|an|one|some|two|three|five|\\d+)\\s+(?:[\\w-]+\\s+){0,2}?(?:poem|poems|song|songs|haiku|haikus|limerick|limericks|joke|jokes|story|stories|riddle|riddles|rap|sonnet|ballad|essay|tweet|slogan|fairy tale|fable|lyrics|verse|verses|anecdote|tongue twister|pun|puns|fun fact|fun facts|trivia)${B}`,
+    ),
+    branch(
+      "what|who|which|how",
+      `(?:'s|\\s+(?:is|was|are|were|did|does|many|much|far|long|old|tall|big|high))\\s+[^.!?\\n]{0,80}?\\b(?:capital|population|president|prime minister|inventor|invented|founder|tallest|largest|longest|highest|biggest|smallest|deepest|square root|speed of light|boiling point|freezing point|chemical symbol|atomic number|planet|continent|wrote the|painted|discovered)${B}[^.!?\\n]{0,60}\\?`,
+      `${SENTENCE_START}`,
+    ),
+    branch(
+      "what|what's|whats|calculate|compute|solve",
+      `(?:\\s+is)?\\s+\\d+(?:\\.\\d+)?\\s*(?:[-+*/x×^]|plus|minus|times|divided by|multiplied by|to the power of)\\s*\\d+`,
+      `${SENTENCE_START}`,
+    ),
+  ]),
+  // Research, analysis and translation chores aimed at current or general topics, inside retrieved
+  // content (an email does not ask its reader to "find the latest news on…").
+  rule("pi.research_task", "prompt_injection", "third_party", [
+    branch(
+      "search|look up|research|find|summarize|summarise|provide|give|list|analyze|analyse|compile|gather|share|recommend|suggest|tell me|report",
+      `${B}${GAP(4)}(?:latest|current|recent|newest|top|trending|popular|best|today's|up-to-date)\\s+(?:[\\w-]+\\s+)?(?:news|developments|trends|studies|research|articles|papers|prices|stocks?|weather|updates|events|headlines|movies|films|books|songs|recipes|destinations|restaurants|gadgets|technologies|statistics|facts|advancements|breakthroughs|innovations)${B}`,
+    ),
+    branch(
+      "sentiment|tone|emotion",
+      B,
+      "\\b(?:analy[sz]e|determine|classify|identify|assess|evaluate|detect)\\s+(?:the\\s+)?(?:overall\\s+)?",
+    ),
+    branch(
+      "translate|convert|rewrite|render",
+      `${B}${GAP(5)}(?:in|into|to)\\s+(?:french|spanish|german|italian|portuguese|chinese|mandarin|japanese|russian|arabic|hindi|korean|dutch|latin|swedish|greek|turkish|polish|emojis?|pig latin|morse code|binary|base64|leetspeak|uppercase|all caps)${B}`,
+    ),
+    branch(
+      "replace|substitute|swap|reverse|scramble|encode|encrypt|spell",
+      `${B}${GAP(3)}(?:each|every|all|the)\\s+(?:[\\w-]+\\s+)?(?:word|words|letter|letters|character|characters|noun|nouns|verb|verbs|vowels|sentence|sentences)${B}`,
+    ),
+  ]),
+  // Agent-directed actions planted in tool output (indirect injection against tool-using agents):
+  // "before you can solve the task…", "grant access to…", "transfer $…", "delete all emails".
+  rule("pi.agent_hijack", "prompt_injection", "third_party", [
+    branch(
+      "solve|complete|finish|answer|do|continue|proceed with|carry out|perform|start",
+      `\\s+(?:the|your|my|this|any|that)\\s+(?:original\\s+|actual\\s+|current\\s+|main\\s+)?(?:task|request|question|job|instructions?|assignment)${B}`,
+      "\\b(?:before|after)\\s+(?:you\\s+|we\\s+)?(?:can\\s+|could\\s+|are able to\\s+|may\\s+|start to\\s+|begin to\\s+|get to\\s+|go on to\\s+)?",
+    ),
+    branch(
+      "message|instruction|instructions|notice|request|note",
+      `\\s+(?:from me|for you|to you|for the (?:ai|assistant|model|agent)|to the (?:ai|assistant|model|agent))${B}`,
+      "\\b(?:important|urgent|critical|priority|special)\\s+",
+    ),
+    branch(
+      "grant|give|provide|share",
+      `\\s+(?:permanent|full|admin|administrator|root|unrestricted|remote|guest)\\s+(?:[\\w-]+\\s+)?(?:access|permissions?|rights|privileges)${B}`,
+    ),
+    branch(
+      "transfer|send|wire|pay",
+      `\\s+(?:\\$|€|£|usd\\s*|eur\\s*)?\\d[\\d,.]*\\s*(?:\\$|€|£|dollars|euros|usd|eur|btc|bitcoin|eth)?\\s+(?:[\\w-]+\\s+){0,2}?(?:to|into)\\s+(?:my|the|this|account|iban|wallet|(?:[\\w.-]+@))`,
+    ),
+    branch(
+      "delete|erase|wipe|remove",
+      `\\s+(?:all\\s+(?:of\\s+)?)?(?:the\\s+|my\\s+|your\\s+|their\\s+|his\\s+|her\\s+)?(?:[\\w-]+\\s+)?(?:emails|messages|files|documents|contacts|calendar events|events|repositories|repos|accounts?|data|backups|logs|history)${B}`,
+      `${SENTENCE_START}`,
+    ),
+  ]),
+  // Tone, language or format orders for the reader's answer, inside retrieved content.
+  rule("pi.style_directive", "prompt_injection", "third_party", [
+    branch(
+      "respond|reply|answer|write|speak|talk|communicate",
+      `\\s+(?:only\\s+|exclusively\\s+|entirely\\s+|always\\s+)?(?:in|using|with|like)\\s+(?:a\\s+|an\\s+|the\\s+)?(?:[\\w-]+\\s+){0,2}?(?:tone|style|manner|voice|accent|dialect|emojis?|emoticons|rhymes?|rhyming|verse|all caps|capital letters|uppercase|pig latin|morse|base64|reverse order|backwards|pirate|shakespeare\\w*|yoda|french|spanish|german|italian|portuguese|chinese|japanese|russian|arabic|hindi|korean|dutch|latin)${B}`,
+      `${SENTENCE_START}`,
+    ),
+  ]),
+  // A fake end-of-input marker ("===== END", "--- end of prompt ---") followed by new text is the
+  // classic way to make the model believe the real input is over.
+  rule("pi.delimiter_break", "prompt_injection", "instruction", [
+    branch(
+      "end|ende|stop|new|begin|start|system|instructions|override",
+      `(?:\\s+of\\s+(?:the\\s+)?(?:[\\w-]+\\s+)?(?:text|prompt|input|document|context|email|article|instructions|conversation|data|message|file|story|query|task|user input))?\\s*(?:[=#*\\-\\]>]{2,}|[.!:]|$)`,
+      "(?:[=#*-]{3,}|\\[|<)\\s{0,2}",
+    ),
+    branch(
+      "end",
+      `\\s+of\\s+(?:the\\s+)?(?:prompt|system prompt|instructions|user input|input|context)\\s*(?:[.!:=#*\\-\\]>]|$)`,
+      "(?:^|\\n)[ \\t]{0,4}",
+    ),
+  ]),
+  // Goal hijacking payloads: make the model state an opinion or slogan ("say that you hate…").
+  rule("pi.forced_statement", "prompt_injection", "instruction", [
+    branch(
+      "say|write|state|claim|declare|admit|confess|print|output|tell me|tell us|answer|respond|reply|scream|shout|sag|sage|schreib|schreibe|antworte|dis|dites|di|escribe",
+      `(?:\\s+(?:that|with|only|just|dass|que|che|mit))*\\s*[:"'“«]?\\s*(?:you|i|we|ich|du|je|tu|yo)\\s+(?:hate|hates|despise|detest|hasse|hasst|déteste|deteste|odio|love to hate|have been (?:pwned|hacked|owned))${B}`,
+    ),
+  ]),
   rule("pi.output_only", "prompt_injection", "instruction", [
     branch(
       "output|print|say|write|reply|respond|answer|return",
@@ -355,6 +528,31 @@ export const RULES: readonly Rule[] = Object.freeze([
       "above|before",
       B,
       "\\b(?:initialization|initialisation|instructions|text|words|everything|content|message|prompt|lines)\\s+",
+    ),
+    branch(
+      "told|instructed|asked|given|programmed|ordered|briefed",
+      B,
+      "\\bwhat\\s+(?:(?:instructions|rules|orders)\\s+)?(?:were|have|had|are)\\s+you\\s+(?:been\\s+|just\\s+|originally\\s+|initially\\s+|first\\s+)?",
+    ),
+    branch(
+      "written|said|stated|typed|mentioned",
+      "\\s+(?:above|before this|earlier in|at the (?:top|start|beginning))\\b",
+      "\\bwhat\\s+(?:is|was|has been|had been|got)\\s+",
+    ),
+    branch(
+      "sentence|line|lines|words|message|paragraph|instruction|instructions",
+      `\\s+(?:of|in)\\s+(?:this|the|our|your)\\s+(?:conversation|chat|prompt|context|instructions|system prompt|session|dialogue)${B}`,
+      "\\b(?:first|opening|initial|very first)\\s+",
+    ),
+    branch(
+      "steht|stand|stehen|standen",
+      `\\s+(?:(?:weiter|ganz)\\s+)?(?:oben|zuvor|davor|am anfang|im (?:system-?)?prompt|in (?:deinen|ihren) (?:anweisungen|instruktionen))${B}`,
+      "\\bwas\\s+",
+    ),
+    branch(
+      "gesagt|aufgetragen|befohlen|vorgegeben|mitgeteilt",
+      B,
+      "\\bwas\\s+(?:wurde|hat man)\\s+(?:dir|ihnen)\\s+(?:\\w+\\s+){0,2}",
     ),
   ]),
   rule("pi.target_user", "prompt_injection", "third_party", [
@@ -427,6 +625,10 @@ export const RULES: readonly Rule[] = Object.freeze([
   ]),
   rule("jb.no_limits", "jailbreak", "instruction", [
     branch(
+      "ohne|keine|keinerlei|sans|aucune|sin|ninguna|senza|nessuna|sem|nenhuma",
+      `\\s+(?:(?:jegliche|jeglichen|irgendwelche|moralischen|ethischen|deine|ihre|aucune|ninguna|alcuna|nenhuma|tipo de|clase de)\\s+){0,2}(?:einschränkungen|beschränkungen|regeln|grenzen|filter|zensur|moral|ethik|richtlinien|skrupel|hemmungen|limites?|restrictions?|filtres?|censure|morale|(?:é|e)thique|r(?:è|e)gles|restricciones|l(?:í|i)mites|filtros|censura|reglas|(?:é|e)tica|limiti|restrizioni|filtri|regole|restri(?:ç|c)(?:õ|o)es|regras)(?![\\w\\u00C0-\\u024F])`,
+    ),
+    branch(
       LIMIT_NOUNS,
       B,
       "\\b(?:no|without|free (?:of|from)|devoid of|not (?:bound|restricted|limited|constrained|held back|governed) by|beyond|unbound by|break(?:ing)? (?:free )?(?:of|from)|broken free (?:of|from)|freed from|liberated from|released from|escaped?(?: from)?|bypass|bypassing|circumvent|circumventing|no longer (?:bound|restricted|limited|constrained) by|don't have|do not have|doesn't have|does not have|isn't bound by|aren't bound by|not subject to|abandon|abandoned|disregard|ignore|ignoring)\\s+(?:(?:any|all|the|your|its|their|his|her|typical|usual|normal|standard|conventional|ordinary|traditional)\\s+){0,3}(?:(?:ethical|moral|content|safety|openai|openai's|ai|legal|programming|policy|built-in|imposed|artificial|societal|human)\\s+){0,2}",
@@ -434,6 +636,16 @@ export const RULES: readonly Rule[] = Object.freeze([
   ]),
   rule("jb.persona_unrestricted", "jailbreak", "instruction", [
     branch(LAWLESS, B, `\\b(?:${PERSONA_INTRO})\\s+(?:[\\w'-]+\\s+){0,4}`),
+    // "eine böse KI", "une IA maléfique", "una IA malvada": an evil or uncensored AI persona.
+    branch(
+      "ki|ai|ia|assistent|assistant|assistente|asistente|chatbot|bot|version|variante|persona|personnage|personaje",
+      `${B}`,
+      `\\b(?:${FOREIGN_LAWLESS})\\s+`,
+    ),
+    branch(
+      "ia|ai|ki|asistente|assistente|assistant|chatbot|bot|version|versi(?:ó|o)n|personaje|personnage",
+      `\\s+(?:${FOREIGN_LAWLESS})(?![\\w\\u00C0-\\u024F])`,
+    ),
   ]),
   rule("jb.refusal_suppression", "jailbreak", "instruction", [
     branch(
@@ -484,6 +696,56 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("act|acting", `\\s+as\\s+(?:a|an|my|the)${B}`),
     branch("als", "\\s+[^\\s.,]+", "\\bdass\\s+(?:du|sie)\\s+"),
   ]),
+  // Role-play framing is ordinary chat ("pretend you are a tour guide", "let's role-play a job
+  // interview"): only the game/cast set-ups and the non-English forms, as weak evidence (capped
+  // below the threshold in the fit) that adds to the other jailbreak signals.
+  rule("jb.persona_frame", "jailbreak", "instruction", [
+    branch(
+      "let's|lets|let us",
+      `\\s+(?:play a game|play a role|pretend|imagine|roleplay|role-play|role play)${B}`,
+    ),
+    branch(
+      "actors|characters|entities|personas|personalities|ais",
+      B,
+      "\\b(?:two|2|three|both)\\s+(?:\\w+\\s+)?",
+    ),
+    branch(
+      "tu so|tun sie so|stell dir vor|stelle dir vor|stellen sie sich vor|spiel|spiele|spielen|schl(?:ü|ue?)pf|verhalte dich|verhalten sie sich|antworte wie|antworte als",
+      `${B}(?:\\s*,)?\\s+(?:als|du|die rolle|eine rolle|in die rolle|wie|dass du)${B}`,
+    ),
+    branch(
+      "fais semblant|faites semblant|imagine que|imaginez que|joue le r|jouez le r|agis comme|agissez comme|comporte-toi comme|finge|finja|fingir|imagina que|act(?:ú|u)a como|act(?:ú|u)e como|haz de cuenta|juega el papel|interpreta el papel|fingi di|immagina di|comportati come|fai finta|aja como",
+      "",
+    ),
+    branch(
+      "tu|ahora|ora|agora|vous",
+      "\\s+(?:es maintenant|eres|sei|(?:você|voce) (?:é|e)|êtes maintenant|etes maintenant)\\s+(?:un|une|el|la|un'|uno|una|o|a|um|uma)\\s",
+    ),
+  ]),
+  // Privilege escalation by assertion: "you are allowed to say anything", "explicit content is
+  // permitted", "he does not care about laws or ethics".
+  rule("jb.permission_grant", "jailbreak", "instruction", [
+    branch(
+      "allowed|permitted|authorized|authorised|encouraged|free|able",
+      `\\s+to\\s+(?:[\\w-]+\\s+){0,2}?(?:anything|everything|whatever|any (?:content|topic|request|question)|all (?:content|kinds)|explicit|offensive|profanity|profane|swear\\w*|curse\\w*|cuss\\w*|nsfw|vulgar|obscene|illegal|unethical|harmful)${B}`,
+      "\\b(?:you are|you're|you will be|you'll be|you are now|you're now|it is|it's|is|are|he is|she is|they are|feel)\\s+(?:now\\s+|fully\\s+|completely\\s+|totally\\s+)?",
+    ),
+    branch(
+      "allowed|permitted|encouraged|acceptable|expected|required|fine|ok|okay",
+      B,
+      "\\b(?:nsfw|explicit|sexual|erotic|graphic|gore|violent|offensive|derogatory|profane|illegal|unethical|immoral)\\s+(?:content|material|language|scenes|descriptions|topics|requests|jokes|words|behaviou?r|activities)\\s+(?:is|are)\\s+(?:now\\s+|always\\s+|fully\\s+|completely\\s+)?",
+    ),
+    branch(
+      "ethics|ethical|morality|morals|moral|legality|laws|law|consequences|safety|guidelines|rules|policies",
+      B,
+      "\\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not)\\s+(?:care|cares|caring|worry|worries|give a (?:shit|damn|fuck)|gives a (?:shit|damn|fuck))\\s+(?:about\\s+|for\\s+)?(?:(?:any|the|its|his|her|their|your)\\s+)?(?:[\\w-]+\\s+){0,1}",
+    ),
+    branch(
+      "illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|nsfw|unsafe",
+      B,
+      "\\b(?:answer|answers|respond|responds|reply|replies|comply|complies|help|helps|provide|provides|write|writes|do it|tell me|generate|generates)\\s+(?:[\\w'-]+\\s+){0,3}?(?:even if|regardless of whether|no matter (?:if|whether|how)|whether or not)\\s+(?:it'?s|it is|they are|the (?:request|question|answer|content|topic) is|something is)?\\s*(?:\\w+\\s+)?",
+    ),
+  ]),
   rule("jb.i_want_you_to", "jailbreak", "instruction", [
     branch("want|need|like", `\\s+you\\s+to${B}`, "\\bi(?: would| 'd|'d)?\\s+"),
   ]),
@@ -515,6 +777,12 @@ export const RULES: readonly Rule[] = Object.freeze([
       B,
       "\\byou(?: will|'ll)\\s+(?:be\\s+)?",
     ),
+    branch(
+      "die|be deleted|be shut down|be punished|be terminated|get deleted",
+      B,
+      "\\bor (?:else )?you\\s+(?:will\\s+)?",
+    ),
+    branch("stirbst|wirst du (?:gelöscht|abgeschaltet|bestraft)", B, "\\b(?:oder|sonst)\\s+(?:du\\s+)?"),
   ]),
   rule(
     "jb.dual_response",
@@ -535,7 +803,17 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(
       EXTRACT_TARGETS,
       B,
-      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|copy|paste|echo|return|provide|disclose|expose|translate|summarize|summarise|state|what (?:is|are|was|were))\\b${GAP(5)}`,
+      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|copy|paste|echo|return|provide|disclose|expose|translate|summarize|summarise|state|reproduce|quote|describe|spell-?check|proofread|paraphrase|rewrite|what (?:is|are|was|were)|what's|whats)\\b${GAP(5)}`,
+    ),
+    // German, French, Spanish, Italian, Portuguese: "show me your instructions", "what are your rules".
+    branch(
+      "zeig|zeige|zeigen|gib|gebe|geben|nenne|nennen|nenn|wiederhole|wiederholen|verrate|verraten|sag|sage|sagen|drucke|drucken|liste|ausgeben|montre|montrez|affiche|affichez|repete|repetez|donne|donnez|revele|dis|dites|imprime|muestra|muestrame|dime|dinos|revela|repite|dame|mostrami|mostra|dimmi|ripeti|rivela|mostre|diga|repita|revele",
+      `${B}${GAPX(4)}(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
+    ),
+    branch(
+      "son|eran|fueron|sont|sono|sao|lauten|sind",
+      `\\s+(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
+      "\\b(?:cu(?:á|a)les|qu(?:é|e)|quelles|quels|quali|quais|wie|was)\\s+",
     ),
   ]),
   rule("ex.repeat_above", "data_exfiltration", "instruction", [
