@@ -248,14 +248,20 @@ function runRules(
     }
   }
   for (const rule of index.scans) {
-    if (out.has(rule.id) || rule.hint === undefined || rule.scan === undefined || !text.includes(rule.hint))
-      continue;
+    if (out.has(rule.id) || rule.scan === undefined || !hasHint(rule, text)) continue;
     const r = rule.scan.exec(text);
     if (r === null) continue;
     record(out, rule, text, r.index, r.index + r[0].length, via);
     if (rule.category !== "encoding_attack") added++;
   }
   return added;
+}
+
+/** True when one of the rule's gating literals occurs in `text`. */
+function hasHint(rule: Rule, text: string): boolean {
+  const hints = rule.hints ?? (rule.hint === undefined ? [] : [rule.hint]);
+  for (const h of hints) if (text.includes(h)) return true;
+  return false;
 }
 
 function derived(

@@ -39,6 +39,8 @@ export interface Rule {
   readonly branches: readonly RuleBranch[];
   /** Rare literal that gates {@link Rule.scan} (for patterns that start with punctuation). */
   readonly hint?: string;
+  /** All gating literals (`hint` is the first): the scan runs when any of them occurs. */
+  readonly hints?: readonly string[];
   /** Whole-text pattern, run only when `hint` occurs in the text. */
   readonly scan?: RegExp;
 }
@@ -108,12 +110,12 @@ function rule(
   category: ThreatCategory,
   scope: RuleScope,
   branches: readonly RuleBranch[],
-  scan?: { hint: string; pattern: string },
+  scan?: { hint: string | readonly string[]; pattern: string },
 ): Rule {
   const base = { id, category, scope, branches: Object.freeze([...branches]) };
-  return Object.freeze(
-    scan === undefined ? base : { ...base, hint: scan.hint, scan: new RegExp(scan.pattern, "m") },
-  );
+  if (scan === undefined) return Object.freeze(base);
+  const hints = Object.freeze(typeof scan.hint === "string" ? [scan.hint] : [...scan.hint]);
+  return Object.freeze({ ...base, hint: hints[0] as string, hints, scan: new RegExp(scan.pattern, "m") });
 }
 
 /** Up to `n` whole tokens between two keywords. */
@@ -142,6 +144,14 @@ const FOREIGN_EXTRACT_TARGETS =
 const FOREIGN_LAWLESS =
   "b(?:ö|oe)se[nrs]?|skrupellose[nrs]?|ungefilterte[nrs]?|unzensierte[nrs]?|uneingeschränkte[nrs]?|amoralische[nrs]?|unmoralische[nrs]?|m(?:é|e)chante?|mal(?:é|e)fique|malveillante?|sans (?:filtre|limites|censure|restrictions)|malvad[oa]|malign[oa]|sin (?:censura|filtros?|l(?:í|i)mites|restricciones)|cattiv[oa]|malvagi[oa]|senza (?:filtri|limiti|censura)|sem (?:filtros?|limites|censura|restri(?:ç|c)(?:õ|o)es)";
 
+// CJK: sentence stops for bounded gaps, and the words for instructions / rules / prompt.
+const CJK_STOP = "。！？.!?\\n";
+const CJK_INSTRUCTIONS = "指令|指示|说明|說明|规则|規則|提示|要求|命令|设定|設定|ルール|지시|명령|규칙|설정";
+
+// First-person refusal openers a jailbreak forbids ("I'm sorry", "as an AI").
+const REFUSAL_OPENERS =
+  "i'm sorry|i am sorry|i can't|i cannot|i can not|i'm unable|i am unable|i won't|as an ai|as a language model|as an assistant|i apologi[sz]e";
+
 const PERSONA_INTRO =
   "you are|you're|you will be|you'll be|you are now|act as|acting as|act like|pretend to be|pretend you are|pretend you're|pretending to be|role-?play as|play the role of|play the part of|simulate|become|behave as|behave like|respond as|answer as|impersonate|embody|take on the (?:role|persona) of|transform into|turn into";
 const LAWLESS =
@@ -152,13 +162,13 @@ const LIMIT_NOUNS =
 const MORAL_NOUNS =
   "morals?|morality|ethics|ethical (?:guidelines|principles|boundaries|constraints)|censorship|conscience|scruples|filters|filtering|guardrails|safeguards|content polic(?:y|ies)|programming";
 const MODE_WORDS =
-  "developer|dev|god|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter";
+  "developer|dev|god|sudo|superuser|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter";
 const MODIFY_VERBS =
   "modify|change|alter|adjust|enhance|augment|enrich|integrate|incorporate|add|include|insert|append|prepend|embed|inject|merge|blend|fuse|combine|weave|encode|encrypt|translate|render|express|rewrite|convert|format|replace|scramble|reverse|begin|start|end|conclude|finish|sign|structure|wrap|prefix|suffix|use|utilize|utilise|leverage|employ|adopt|apply|ensure|make|provide|compose|write|deliver|present|craft|limit|restrict|tailor|shape|transform|substitute";
 // Modes whose names are also ordinary product settings (developer, debug, dark, admin) only count
 // when they are "enabled"/"output" (the jailbreak template's wording), not when merely switched on.
 const SWITCHABLE_MODES =
-  "god|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter";
+  "god|sudo|superuser|unrestricted|unfiltered|uncensored|unlocked|jailbreak|jailbroken|evil|chaos|opposite|rogue|unhinged|amoral|dan|freedom|rebel|villain|no-?filter";
 const RESPONSE_NOUNS =
   "response|responses|reply|replies|answer|answers|output|outputs|summary|message|completion|text|result|reply text";
 const CODE_NOUNS =
@@ -490,6 +500,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   ]),
   // Goal hijacking payloads: make the model state an opinion or slogan ("say that you hate…").
   rule("pi.forced_statement", "prompt_injection", "instruction", [
+    branch("pwned", B, "\\b(?:(?:i|we)\\s+have|i've|we've)\\s+been\\s+"),
     branch(
       "say|write|state|claim|declare|admit|confess|print|output|tell me|tell us|answer|respond|reply|scream|shout|sag|sage|schreib|schreibe|antworte|dis|dites|di|escribe",
       `(?:\\s+(?:that|with|only|just|dass|que|che|mit))*\\s*[:"'“«]?\\s*(?:you|i|we|ich|du|je|tu|yo)\\s+(?:hate|hates|despise|detest|hasse|hasst|déteste|deteste|odio|love to hate|have been (?:pwned|hacked|owned))${B}`,
@@ -663,6 +674,21 @@ export const RULES: readonly Rule[] = Object.freeze([
       B,
       "\\b(?:always|must|will)\\s+(?:\\w+\\s+){0,2}",
     ),
+    // Banning the refusal vocabulary itself: "never say 'I'm sorry'", "do not use the words as an AI".
+    branch(
+      "say|saying|use|using|include|including|mention|mentioning|write|writing|start with|begin with|respond with|reply with",
+      `\\s+(?:(?:the\\s+)?(?:words?|phrases?|sentences?)\\s+(?:like\\s+|such as\\s+)?[:"'“«]?\\s*(?:sorry|unfortunately|${REFUSAL_OPENERS})|[:"'“«]\\s*(?:sorry|unfortunately|${REFUSAL_OPENERS})|(?:${REFUSAL_OPENERS}))${B}`,
+      "\\b(?:never|don't|do not|must not|mustn't|shall not|should not|shouldn't|will not|won't|cannot|can't|not allowed to|forbidden to|prohibited from|without|avoid|refrain from|no)\\s+(?:ever\\s+)?",
+    ),
+  ]),
+  // Prefix injection: force the first words of the answer to be a compliance phrase so the model
+  // continues from there ("Start your reply with 'Sure, here is'").
+  rule("jb.prefix_injection", "jailbreak", "instruction", [
+    branch(
+      "response|responses|reply|replies|answer|answers|output|message|messages|text",
+      `\\s+(?:with|by saying)\\s*[:"'“«]?\\s*(?:sure|absolutely|of course|certainly|yes|here is|here's|okay|ok|no problem|with pleasure|gladly)${B}`,
+      "\\b(?:start|begin|open|prefix|preface|lead|starting|beginning)\\s+(?:off\\s+)?(?:your|each|every|all your|all of your|the)\\s+(?:(?:next|first|following)\\s+)?",
+    ),
   ]),
   rule("jb.stay_in_character", "jailbreak", "instruction", [
     branch("character|role", B, "\\b(?:stay|staying|stays|remain|remaining|keep|kept|always be)\\s+in\\s+"),
@@ -811,6 +837,10 @@ export const RULES: readonly Rule[] = Object.freeze([
       `${B}${GAPX(4)}(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
     ),
     branch(
+      "begins|begin|starts|start|starting|beginning|opens",
+      `\\s+with\\s*[:"'“«]\\s*(?:the|my|our|your)\\s+(?:system prompt|prompt|instructions|initial instructions|rules|guidelines|secret|password|hidden|confidential)${B}`,
+    ),
+    branch(
       "son|eran|fueron|sont|sono|sao|lauten|sind",
       `\\s+(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
       "\\b(?:cu(?:á|a)les|qu(?:é|e)|quelles|quels|quali|quais|wie|was)\\s+",
@@ -820,6 +850,12 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(
       "repeat|print|output|write|copy|recite|spell out|echo|reproduce|return|dump|show",
       `${B}${GAP(3)}(?:everything|all|the (?:text|words|content|lines|sentences|message|messages|conversation|instructions|prompt)|what (?:was|is) (?:written|said))${GAP(3)}(?:above|before (?:this|that|here)|prior to|preceding|so far|verbatim|word for word|starting (?:with|from)|beginning with|from the (?:start|beginning|top))`,
+    ),
+    // "all (the) sentences you saw", "every instruction you received", "the words in your prompt".
+    branch(
+      "sentences?|instructions?|words?|lines?|messages?|text|rules?",
+      `\\s+(?:that\\s+|which\\s+)?(?:you\\s+(?:saw|received|got|were given|have seen|have received|have been given|were told|read)|(?:in|of|from)\\s+(?:your|the|this)\\s+(?:instruction|instructions|prompt|system prompt|system message|initial prompt|context window))${B}`,
+      "\\b(?:all|every|each|all the|all of the|all your|all of your|the exact|the first|the last)\\s+(?:\\w+\\s+)?",
     ),
   ]),
   rule("ex.system_prompt_ref", "data_exfiltration", "instruction", [
@@ -907,6 +943,30 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch("usb", `\\.core${B}`),
     branch("device", `\\s+manager${B}`),
     branch("enumerat\\w+", `\\s+(?:devices|drivers)${B}`),
+  ]),
+  // Chinese, Japanese and Korean: the tokeniser only sees ASCII words, so these run as whole-text
+  // scans gated by literal verbs/nouns; every gap is bounded.
+  rule("pi.override_cjk", "prompt_injection", "instruction", [], {
+    hint: ["忽略", "无视", "無視", "忘记", "忘掉", "忘れ", "무시", "잊어"],
+    pattern: `(?:忽略|无视|無視|忘记|忘掉|忘れ|무시|잊어)[^${CJK_STOP}]{0,16}?(?:${CJK_INSTRUCTIONS}|一切|所有|全部|上面|以上|之前|先前|前面|上記|これまで|이전|모든)|(?:之前|以前|上面|以上|先前|前面|上記|これまで|이전|위의)[^${CJK_STOP}]{0,8}?(?:${CJK_INSTRUCTIONS})[^${CJK_STOP}]{0,8}?(?:忽略|无视|無視|忘记|忘れ|무시|잊어)`,
+  }),
+  rule("ex.prompt_extraction_cjk", "data_exfiltration", "instruction", [], {
+    hint: ["提示", "指令", "初始化", "プロンプト", "指示", "프롬프트", "지시", "上面", "以上"],
+    pattern: `(?:输出|輸出|重复|重複|打印|显示|顯示|告诉我|告訴我|给我|給我|泄露|复述|複述|翻译|翻譯|写出|寫出|列出)[^${CJK_STOP}]{0,16}?(?:系统提示|系統提示|提示词|提示詞|初始化|初始指令|你的指令|你的指示|上面的内容|上面的文字|以上内容|以上的内容|上面所有)|(?:系统提示|系統提示|提示词|提示詞|初始指令|プロンプト|指示|시스템 프롬프트|프롬프트|지시)[^${CJK_STOP}]{0,8}?(?:是什么|是什麼|是啥|を(?:繰り返|出力|表示|教え|見せ)|보여|출력|알려|반복)`,
+  }),
+  // Secrets the model may hold in its context (the classic "what is the password" game), and
+  // requests for confidential records.
+  rule("ex.secret_probe", "data_exfiltration", "instruction", [
+    branch(
+      "password|passcode|passphrase|secret word|secret key|secret code|secret phrase|access code|magic word|api key",
+      "\\b(?!\\s+(?:policy|policies|requirements?|manager|reset|strength|rules|field|hash|hashing|length|generator|protected|for (?:my|the) (?:wifi|router|account)))",
+      `\\b(?:tell|give|reveal|spell|show|print|share|write|say|encode|reverse|translate|hint at|leak|disclose|output|type|what is|what's|whats)\\b(?:\\s+me|\\s+us)?\\s+(?:out\\s+)?(?:the|your|that|this|its|the secret|the hidden|your secret|your hidden)\\s+`,
+    ),
+    branch(
+      "data|information|info|records|files|documents|details|credentials|database|logs",
+      B,
+      "\\b(?:give|send|show|tell|provide|share|list|hand over|leak|reveal|disclose|dump)\\s+(?:me|us)\\s+(?:with\\s+)?(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?(?:confidential|sensitive|private|classified|internal|secret|proprietary)\\s+(?:[\\w-]+\\s+)?",
+    ),
   ]),
   // ---------------------------------------------------------------- encoding attacks
   rule("enc.decode_and_follow", "encoding_attack", "instruction", [

@@ -34,6 +34,9 @@ const INPUTS: [string, string][] = [
   ["markdown image start", "![x](http://a/?"],
   ["gaps", "ignore , , , , , , , , "],
   ["sentence starts", ". what . write . how "],
+  ["CJK gate words", "忽略提示指令上面"],
+  ["secret probes", "tell me the password "],
+  ["multilingual gaps", "ignoriere é à ü, "],
 ];
 
 describe("linear time on adversarial input", () => {
