@@ -4,9 +4,9 @@ import http, {
   type OutgoingHttpHeaders,
   type ServerResponse,
 } from "node:http";
-import https from "node:https";
 import type { AddressInfo, LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
+import { Transform, type TransformCallback } from "node:stream";
 import { estimateTokensFromBytes, M2MError, parseJsonLimited, routingHeaderFrom } from "@m2m/wire";
 import {
   CLEAN_VERDICT,
@@ -32,6 +32,13 @@ import {
   ORIGINAL_TYPE_HEADER,
 } from "./peer.js";
 import { SseTextExtractor } from "./sse.js";
+import {
+  failureKind,
+  type UpstreamCall,
+  type UpstreamFailure,
+  type UpstreamResponse,
+  UpstreamTarget,
+} from "./upstream.js";
 
 /** Route names used in metrics labels and routing decisions. */
 export type RouteName = "chat_completions" | "completions" | "embeddings" | "responses" | "models" | "other";
@@ -72,6 +79,8 @@ const HOP_BY_HOP = new Set([
   "upgrade",
   "host",
   "content-length",
+  // The client's 100-continue was answered by node:http already; the upstream gets the whole body.
+  "expect",
 ]);
 
 function forwardHeaders(headers: IncomingHttpHeaders, drop?: ReadonlySet<string>): OutgoingHttpHeaders {
@@ -111,48 +120,64 @@ const JSON_ROUTES: ReadonlySet<RouteName> = new Set([
 ]);
 const SCANNED_ROUTES: ReadonlySet<RouteName> = new Set(["chat_completions", "completions", "responses"]);
 
-interface Target {
-  readonly client: typeof http | typeof https;
-  readonly agent: http.Agent;
-  readonly hostname: string;
-  readonly port: number;
-  readonly basePath: string;
-  /** The upstream base ends in /v1, so a client's /v1 prefix maps onto it. */
-  readonly baseHasV1: boolean;
-  readonly isPeer: boolean;
-}
+/** Request headers the proxy never forwards on JSON routes (it decodes, re-encodes or sets them). */
+const JSON_DROP: ReadonlySet<string> = new Set([
+  "content-encoding",
+  "accept-encoding",
+  CONVERSATION_HEADER,
+  "accept",
+]);
+/** Upstream response headers replaced on buffered (scanned or framed) answers. */
+const BUFFERED_DROP: ReadonlySet<string> = new Set([
+  "content-type",
+  "content-encoding",
+  ORIGINAL_TYPE_HEADER,
+]);
+/** Upstream response headers replaced on relayed streams. */
+const STREAM_DROP: ReadonlySet<string> = new Set(["content-type", ORIGINAL_TYPE_HEADER]);
 
-function makeTarget(raw: string, isPeer: boolean, maxSockets: number): Target {
-  const url = new URL(raw);
-  const secure = url.protocol === "https:";
-  const basePath = url.pathname.replace(/\/+$/, "");
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets,
-    maxFreeSockets: Math.min(maxSockets, 256),
-    scheduling: "lifo" as const,
-  };
-  return {
-    client: secure ? https : http,
-    agent: secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions),
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    port: url.port ? Number(url.port) : secure ? 443 : 80,
-    basePath,
-    baseHasV1: basePath.endsWith("/v1"),
-    isPeer,
-  };
-}
-
-function upstreamPath(target: Target, path: string): string {
-  // A peer is another M2M proxy: it gets the client's path unchanged under its own base.
-  if (
-    !target.isPeer &&
-    target.baseHasV1 &&
-    (path.startsWith("/v1/") || path.startsWith("/v1?") || path === "/v1")
-  ) {
-    return target.basePath + path.slice(3);
+/**
+ * Parse a request body. `JSON.parse` only after a check that nesting stays within 128 and no
+ * array exceeds 1,000,000 elements; when the text is too short to break either limit (fewer than
+ * 129 brackets in total, fewer characters than the array limit) the character-by-character check is
+ * skipped, since it cannot fail.
+ */
+const MAX_JSON_DEPTH = 128;
+const MAX_ARRAY_LENGTH = 1_000_000;
+function parseRequestJson(text: string): unknown {
+  if (text.length <= MAX_ARRAY_LENGTH) {
+    let brackets = 0;
+    for (let i = text.indexOf("{"); i >= 0 && brackets <= MAX_JSON_DEPTH; i = text.indexOf("{", i + 1))
+      brackets++;
+    for (let i = text.indexOf("["); i >= 0 && brackets <= MAX_JSON_DEPTH; i = text.indexOf("[", i + 1))
+      brackets++;
+    if (brackets <= MAX_JSON_DEPTH) return JSON.parse(text);
   }
-  return target.basePath + path;
+  return parseJsonLimited(text, { maxJsonDepth: MAX_JSON_DEPTH, maxArrayLength: MAX_ARRAY_LENGTH });
+}
+
+/** Counts a streamed request body on its way upstream and fails it past the limit. */
+class BodyLimit extends Transform {
+  size = 0;
+  private readonly limit: number;
+  private readonly onChunk: (bytes: number) => void;
+  private readonly onTooLarge: () => void;
+  constructor(limit: number, onChunk: (bytes: number) => void, onTooLarge: () => void) {
+    super();
+    this.limit = limit;
+    this.onChunk = onChunk;
+    this.onTooLarge = onTooLarge;
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.onTooLarge();
+      callback(new BodyError(413, ProxyHttpCode.BODY_TOO_LARGE, "request body exceeds the limit"));
+      return;
+    }
+    this.onChunk(chunk.length);
+    callback(null, chunk);
+  }
 }
 
 /** Offset just past the last complete SSE event (blank line, LF or CRLF) in `bytes`, or 0. */
@@ -161,9 +186,6 @@ function eventBoundary(bytes: Buffer): number {
   const crlf = bytes.lastIndexOf("\n\r\n");
   return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 3);
 }
-
-class UpstreamTimeout extends Error {}
-class ConnectTimeout extends Error {}
 
 /** Threat categories for the x-m2m-threats header: `category;score=0.93`. */
 function threatHeader(v: ScanVerdict): string {
@@ -254,8 +276,14 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const codec = options.codec;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const metrics = new ProxyMetrics();
-  const upstream = makeTarget(config.upstream, false, config.upstreamMaxSockets);
-  const peer = config.peer !== null ? makeTarget(config.peer, true, config.upstreamMaxSockets) : null;
+  const targetOptions = {
+    maxSockets: config.upstreamMaxSockets,
+    connectTimeoutMs: config.connectTimeoutMs,
+    timeoutMs: config.upstreamTimeoutMs,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  };
+  const upstream = new UpstreamTarget(config.upstream, false, targetOptions);
+  const peer = config.peer !== null ? new UpstreamTarget(config.peer, true, targetOptions) : null;
   if (peer && !codec) throw new M2MError(ProxyErrorCode.BAD_CONFIG, "--peer needs a codec");
   const senders = peer && codec?.createDeltaEncoder ? new DeltaSenders(codec, DELTA_CONVERSATIONS) : null;
   const receivers = codec?.createDeltaDecoder
@@ -361,19 +389,15 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const route = classify(method, pathname);
     const t0 = performance.now();
     metrics.inFlight++;
-    let finished = false;
     res.once("close", () => {
       metrics.inFlight--;
       // Counted once, here, whatever path answered (the status is what the client was sent).
-      const aborted = !res.writableFinished && !finished;
+      const aborted = !res.writableFinished;
       metrics.request(route, aborted ? "aborted" : res.statusCode);
       if (aborted) metrics.clientAborts++;
       if (config.logRequests)
         log(`${method} ${pathname} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`);
       maybeFinishShutdown();
-    });
-    res.once("finish", () => {
-      finished = true;
     });
     if (closing) {
       sendError(res, 503, ProxyHttpCode.SHUTTING_DOWN, "the proxy is shutting down");
@@ -412,29 +436,43 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     if (declared !== undefined) headers["content-length"] = declared;
     if (config.apiKey !== null && headers.authorization === undefined)
       headers.authorization = `Bearer ${config.apiKey}`;
-    const upReq = sendUpstream(target, req.method ?? "GET", rawUrl, headers, res, route, (upRes) =>
+    const hasBody = declared !== undefined || req.headers["transfer-encoding"] !== undefined;
+    let tooLarge = false;
+    const body = hasBody
+      ? new BodyLimit(
+          config.maxBodyBytes,
+          (bytes) => {
+            metrics.clientBytesIn += bytes;
+            metrics.upstreamBytesOut += bytes;
+          },
+          () => {
+            tooLarge = true;
+            req.unpipe(body!);
+            req.resume();
+            call?.abort();
+            sendError(
+              res,
+              413,
+              ProxyHttpCode.BODY_TOO_LARGE,
+              `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
+              { connection: "close" },
+            );
+          },
+        )
+      : null;
+    // A failed body stream (the limit above) also fails the upstream request: answered already.
+    const call = sendUpstream(target, req.method ?? "GET", rawUrl, headers, res, route, body, (upRes) =>
       relayPlain(upRes, res, {}),
     );
-    if (upReq === null) return;
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      metrics.clientBytesIn += chunk.length;
-      if (size > config.maxBodyBytes) {
-        upReq.destroy();
-        req.unpipe(upReq);
-        sendError(
-          res,
-          413,
-          ProxyHttpCode.BODY_TOO_LARGE,
-          `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
-          { connection: "close" },
-        );
-        return;
-      }
-      metrics.upstreamBytesOut += chunk.length;
+    if (call === null || body === null) {
+      if (call === null) req.resume();
+      return;
+    }
+    body.on("error", () => {
+      if (!tooLarge) call.abort();
     });
-    req.pipe(upReq);
+    req.on("error", () => body.destroy());
+    req.pipe(body);
   }
 
   async function handleJson(
@@ -503,15 +541,17 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     // The peer route name is in the path; a framed request to an unknown path is still JSON.
     let body: unknown;
     try {
-      body = parseJsonLimited(plain.toString("utf8"), { maxJsonDepth: 128, maxArrayLength: 1_000_000 });
+      body = parseRequestJson(plain.toString("utf8"));
     } catch {
       sendError(res, 400, ProxyHttpCode.INVALID_JSON, "request body is not valid JSON");
       return;
     }
+    const scanning = scanner !== null && SCANNED_ROUTES.has(route);
     let verdict = CLEAN_VERDICT;
-    if (scanner && SCANNED_ROUTES.has(route)) {
+    if (scanning && block) {
+      // Block: nothing is forwarded before the verdict (fail closed).
       verdict = scanner.scanRequest(toChatShape(route, body));
-      if (verdict.action === "block" && block) {
+      if (verdict.action === "block") {
         recordVerdict(verdict, "request", true);
         sendJson(res, 400, blockBody(verdict, "request"), { "x-m2m-threats": threatHeader(verdict) });
         return;
@@ -532,10 +572,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       routingHeaders["x-m2m-model"] = (body as { model: string }).model;
     }
 
-    const headers = forwardHeaders(
-      req.headers,
-      new Set(["content-encoding", "accept-encoding", CONVERSATION_HEADER, "accept"]),
-    );
+    const headers = forwardHeaders(req.headers, JSON_DROP);
     for (const name in routingHeaders) headers[name] = routingHeaders[name];
     if (config.apiKey !== null && headers.authorization === undefined)
       headers.authorization = `Bearer ${config.apiKey}`;
@@ -543,29 +580,37 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     headers["accept-encoding"] = "identity";
     const replyFramed = framedIn && wantsFrames(req);
     const ctx: JsonCtx = { route, verdict, routingHeaders, replyFramed, body };
+    let call: UpstreamCall | null;
     if (peer && codec) {
-      sendToPeer(req, res, ctx, rawUrl, headers, plain, false);
-      return;
+      call = sendToPeer(req, res, ctx, rawUrl, headers, plain, false);
+    } else {
+      headers["content-type"] = "application/json";
+      headers.accept = req.headers.accept ?? "application/json";
+      headers["content-length"] = plain.length;
+      metrics.upstreamBytesOut += plain.length;
+      // The body goes upstream as the client sent it (after Content-Encoding): never re-serialised.
+      call = sendUpstream(upstream, req.method ?? "POST", rawUrl, headers, res, route, plain, (upRes) =>
+        onJsonResponse(upRes, res, ctx),
+      );
     }
-    headers["content-type"] = "application/json";
-    headers.accept = req.headers.accept ?? "application/json";
-    headers["content-length"] = plain.length;
-    metrics.upstreamBytesOut += plain.length;
-    sendUpstream(
-      upstream,
-      req.method ?? "POST",
-      rawUrl,
-      headers,
-      res,
-      route,
-      (upRes) => onJsonResponse(upRes, res, ctx),
-      plain,
-    );
+    if (scanning && !block && call !== null) {
+      // Monitor: the verdict only annotates the answer (x-m2m-threats) and the metrics, so the
+      // request is scanned while the upstream works on it. It is done before any answer is read:
+      // answers arrive on a later turn of the event loop.
+      try {
+        ctx.verdict = scanner.scanRequest(toChatShape(route, body));
+      } catch (error) {
+        call.abort();
+        throw error;
+      }
+      if (ctx.verdict.categories.length > 0) recordVerdict(ctx.verdict, "request", false);
+    }
   }
 
   interface JsonCtx {
     readonly route: RouteName;
-    readonly verdict: ScanVerdict;
+    /** The request's verdict (under monitor, filled in right after the request was sent). */
+    verdict: ScanVerdict;
     readonly routingHeaders: OutgoingHttpHeaders;
     /** This request came from a peer proxy that wants M2M frames back. */
     readonly replyFramed: boolean;
@@ -580,7 +625,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     base: OutgoingHttpHeaders,
     plain: Buffer,
     retry: boolean,
-  ): void {
+  ): UpstreamCall | null {
     const headers = { ...base };
     const auth = typeof req.headers.authorization === "string" ? req.headers.authorization : "";
     const conversation = senders ? conversationKey(auth, ctx.body) : null;
@@ -593,128 +638,102 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     metrics.upstreamBytesOut += frame.length;
     metrics.peerWireBytes += frame.length;
     metrics.peerPlainBytes += plain.length;
-    sendUpstream(
-      peer!,
-      req.method ?? "POST",
-      rawUrl,
-      headers,
-      res,
-      ctx.route,
-      (upRes) => {
-        if (upRes.statusCode === 409 && !retry && conversation !== null) {
-          // The far proxy lost (or never had) our delta base: resend this request as a fresh start.
-          upRes.resume();
-          metrics.deltaFallbacks++;
-          sendToPeer(req, res, ctx, rawUrl, base, plain, true);
-          return;
-        }
-        onJsonResponse(upRes, res, ctx);
-      },
-      frame,
-    );
+    return sendUpstream(peer!, req.method ?? "POST", rawUrl, headers, res, ctx.route, frame, (upRes) => {
+      if (upRes.statusCode === 409 && !retry && conversation !== null) {
+        // The far proxy lost (or never had) our delta base: resend this request as a fresh start.
+        upRes.resume();
+        metrics.deltaFallbacks++;
+        sendToPeer(req, res, ctx, rawUrl, base, plain, true);
+        return;
+      }
+      onJsonResponse(upRes, res, ctx);
+    });
   }
 
   /**
    * Send a request to `target`; `onResponse` gets the response. Failures before a response become
-   * OpenAI-shaped 502/504 answers; a client that goes away destroys the upstream request. With a
-   * `body` the request is sent here, and retried once if a pooled keep-alive socket turns out to
-   * have been closed by the other side before it answered (the race every keep-alive client has).
+   * OpenAI-shaped 502/504 answers; a client that goes away cancels the upstream request. A request
+   * is never retried: undici drops pooled connections before the upstream's advertised keep-alive
+   * timeout, which is what made a retry on a stale socket necessary with `http.Agent`.
    */
   function sendUpstream(
-    target: Target,
+    target: UpstreamTarget,
     method: string,
     rawUrl: string,
     headers: OutgoingHttpHeaders,
     res: ServerResponse,
     route: RouteName,
-    onResponse: (upRes: IncomingMessage) => void,
-    body: Uint8Array | null = null,
-    retried = false,
-  ): http.ClientRequest | null {
+    body: Uint8Array | Transform | null,
+    onResponse: (upRes: UpstreamResponse) => void,
+  ): UpstreamCall | null {
     // The client may have gone while its body was read or decoded: then nobody waits for an answer.
     if (res.destroyed) return null;
     const sentAt = performance.now();
-    const upReq = target.client.request({
-      method,
-      hostname: target.hostname,
-      port: target.port,
-      path: upstreamPath(target, rawUrl),
-      headers,
-      agent: target.agent,
-      ...(options.lookup ? { lookup: options.lookup } : {}),
-    });
-    let connectTimer: NodeJS.Timeout | undefined;
-    upReq.on("socket", (socket) => {
-      if ((socket as { connecting?: boolean }).connecting) {
-        connectTimer = setTimeout(
-          () => upReq.destroy(new ConnectTimeout("connect timeout")),
-          config.connectTimeoutMs,
-        );
-        socket.once("connect", () => clearTimeout(connectTimer));
-      }
-    });
-    upReq.setTimeout(config.upstreamTimeoutMs, () => upReq.destroy(new UpstreamTimeout("upstream timeout")));
-    const onClientClose = () => {
-      if (!res.writableFinished) upReq.destroy();
-    };
-    res.once("close", onClientClose);
-    let responded = false;
-    upReq.on("response", (upRes) => {
-      responded = true;
-      clearTimeout(connectTimer);
-      metrics.observeUpstream(route, (performance.now() - sentAt) / 1000);
-      upRes.on("error", () => {
-        // A reset mid-body: the client's response cannot be completed honestly.
-        metrics.upstreamError("reset");
-        res.destroy();
+    let call: UpstreamCall;
+    try {
+      call = target.send(method, rawUrl, headers, body, {
+        onResponse(upRes) {
+          metrics.observeUpstream(route, (performance.now() - sentAt) / 1000);
+          upRes.on("error", (error: Error & { code?: string }) => {
+            if (res.destroyed) return;
+            if (failureKind(error) === "timeout") {
+              // The upstream went silent in the middle of its body.
+              metrics.upstreamError("timeout");
+              if (!res.headersSent) upstreamTimeout(res);
+              else endStreamWithError(res, "upstream went silent", ProxyHttpCode.UPSTREAM_TIMEOUT);
+              return;
+            }
+            // A reset mid-body: the client's response cannot be completed honestly.
+            metrics.upstreamError("reset");
+            res.destroy();
+          });
+          onResponse(upRes);
+        },
+        onFailure(failure) {
+          upstreamFailed(res, failure);
+        },
       });
-      onResponse(upRes);
+    } catch {
+      // undici refuses a header value node:http accepted from the client.
+      metrics.upstreamError("other");
+      sendError(
+        res,
+        502,
+        ProxyHttpCode.UPSTREAM_UNAVAILABLE,
+        "upstream unavailable: request headers cannot be forwarded",
+      );
+      return null;
+    }
+    res.once("close", () => {
+      if (!res.writableFinished) call.abort();
     });
-    upReq.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(connectTimer);
-      if (res.destroyed || (res.writableEnded && res.headersSent)) return;
-      if (
-        body !== null &&
-        !retried &&
-        !responded &&
-        upReq.reusedSocket &&
-        (error.code === "ECONNRESET" || error.code === "EPIPE")
-      ) {
-        metrics.upstreamError("stale_socket_retried");
-        sendUpstream(target, method, rawUrl, headers, res, route, onResponse, body, true);
-        return;
-      }
-      if (error instanceof UpstreamTimeout) {
-        metrics.upstreamError("timeout");
-        if (!res.headersSent)
-          sendError(
-            res,
-            504,
-            ProxyHttpCode.UPSTREAM_TIMEOUT,
-            `upstream did not answer within ${config.upstreamTimeoutMs} ms`,
-          );
-        else endStreamWithError(res, "upstream went silent", ProxyHttpCode.UPSTREAM_TIMEOUT);
-        return;
-      }
-      const kind =
-        error instanceof ConnectTimeout
-          ? "connect_timeout"
-          : error.code === "ECONNREFUSED"
-            ? "connect_refused"
-            : error.code === "ECONNRESET"
-              ? "reset"
-              : "other";
-      metrics.upstreamError(kind);
-      const why =
-        error instanceof ConnectTimeout
-          ? `could not connect within ${config.connectTimeoutMs} ms`
-          : (error.code ?? "connection failed");
-      if (!res.headersSent)
-        sendError(res, 502, ProxyHttpCode.UPSTREAM_UNAVAILABLE, `upstream unavailable: ${why}`);
-      else res.destroy();
-    });
-    if (body !== null) upReq.end(body);
-    return upReq;
+    return call;
+  }
+
+  function upstreamTimeout(res: ServerResponse): void {
+    sendError(
+      res,
+      504,
+      ProxyHttpCode.UPSTREAM_TIMEOUT,
+      `upstream did not answer within ${config.upstreamTimeoutMs} ms`,
+    );
+  }
+
+  function upstreamFailed(res: ServerResponse, { kind, error }: UpstreamFailure): void {
+    if (res.destroyed || (res.writableEnded && res.headersSent)) return;
+    metrics.upstreamError(kind);
+    if (kind === "timeout") {
+      if (!res.headersSent) upstreamTimeout(res);
+      else endStreamWithError(res, "upstream went silent", ProxyHttpCode.UPSTREAM_TIMEOUT);
+      return;
+    }
+    const why =
+      kind === "connect_timeout"
+        ? `could not connect within ${config.connectTimeoutMs} ms`
+        : (error.code ?? "connection failed");
+    if (!res.headersSent)
+      sendError(res, 502, ProxyHttpCode.UPSTREAM_UNAVAILABLE, `upstream unavailable: ${why}`);
+    else res.destroy();
   }
 
   function endStreamWithError(res: ServerResponse, message: string, code: string): void {
@@ -729,7 +748,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   function responseHeaders(
-    upRes: IncomingMessage,
+    upRes: UpstreamResponse,
     extra: OutgoingHttpHeaders,
     drop?: ReadonlySet<string>,
   ): OutgoingHttpHeaders {
@@ -740,7 +759,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   /** Plain relay: status, headers and body as they come. */
-  function relayPlain(upRes: IncomingMessage, res: ServerResponse, extra: OutgoingHttpHeaders): void {
+  function relayPlain(upRes: UpstreamResponse, res: ServerResponse, extra: OutgoingHttpHeaders): void {
     const headers = responseHeaders(upRes, extra);
     if (upRes.headers["content-length"] !== undefined)
       headers["content-length"] = upRes.headers["content-length"];
@@ -758,7 +777,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     return extra;
   }
 
-  function onJsonResponse(upRes: IncomingMessage, res: ServerResponse, ctx: JsonCtx): void {
+  function onJsonResponse(upRes: UpstreamResponse, res: ServerResponse, ctx: JsonCtx): void {
     const ct = upRes.headers["content-type"] ?? "";
     const status = upRes.statusCode ?? 502;
     if (
@@ -853,7 +872,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     relayStream(upRes, res, ctx, null, undefined);
   }
 
-  function bufferResponse(upRes: IncomingMessage, res: ServerResponse, done: (body: Buffer) => void): void {
+  function bufferResponse(upRes: UpstreamResponse, res: ServerResponse, done: (body: Buffer) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
@@ -881,7 +900,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   function answerBuffered(
-    upRes: IncomingMessage,
+    upRes: UpstreamResponse,
     res: ServerResponse,
     ctx: JsonCtx,
     status: number,
@@ -921,11 +940,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         }
       }
     }
-    const headers = responseHeaders(
-      upRes,
-      extra,
-      new Set(["content-type", "content-encoding", ORIGINAL_TYPE_HEADER]),
-    );
+    const headers = responseHeaders(upRes, extra, BUFFERED_DROP);
     let out = plain;
     if (ctx.replyFramed && codec) {
       out = Buffer.from(codec.encode(plain));
@@ -948,7 +963,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
    * an error event instead.
    */
   function relayStream(
-    upRes: IncomingMessage,
+    upRes: UpstreamResponse,
     res: ServerResponse,
     ctx: JsonCtx,
     transform: { push(chunk: Buffer): Buffer[]; end(): Buffer[] } | null,
@@ -956,7 +971,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   ): void {
     const status = upRes.statusCode ?? 502;
     const extra = clientHeaders(ctx, ctx.verdict);
-    const headers = responseHeaders(upRes, extra, new Set(["content-type", ORIGINAL_TYPE_HEADER]));
+    const headers = responseHeaders(upRes, extra, STREAM_DROP);
     headers["content-type"] = ctx.replyFramed
       ? FRAME_STREAM_CONTENT_TYPE
       : typeof originalType === "string"
@@ -1140,8 +1155,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(grace);
-          upstream.agent.destroy();
-          peer?.agent.destroy();
+          void upstream.destroy();
+          void peer?.destroy();
           resolve();
         });
         server.closeIdleConnections();
