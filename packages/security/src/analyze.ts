@@ -44,7 +44,26 @@ interface TriggerIndex {
   readonly wordFilter: Uint8Array;
   /** Keyed by the first three character codes of the prefix. */
   readonly prefixes: ReadonlyMap<number, readonly (readonly [string, Rule, RuleBranch])[]>;
-  readonly scans: readonly Rule[];
+  readonly scans: readonly ScanEntry[];
+}
+
+/** A whole-text scan rule with its gating literals and the lowest first code unit among them. */
+interface ScanEntry {
+  readonly rule: Rule;
+  readonly hints: readonly string[];
+  readonly minCode: number;
+}
+
+function scanEntry(rule: Rule): ScanEntry {
+  const hints = rule.hints ?? (rule.hint === undefined ? [] : [rule.hint]);
+  // A literal that starts with a token character could sit inside a token; keep it always on.
+  let minCode = hints.length === 0 ? Number.POSITIVE_INFINITY : 0xffff;
+  for (const h of hints) {
+    const c = h.charCodeAt(0);
+    const tokenChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+    minCode = Math.min(minCode, tokenChar ? 0 : c);
+  }
+  return { rule, hints, minCode };
 }
 
 function buildIndex(rules: readonly Rule[]): TriggerIndex {
@@ -69,7 +88,12 @@ function buildIndex(rules: readonly Rule[]): TriggerIndex {
       }
     }
   }
-  return { words, wordFilter, prefixes, scans: rules.filter((r) => r.scan !== undefined) };
+  return {
+    words,
+    wordFilter,
+    prefixes,
+    scans: rules.filter((r) => r.scan !== undefined).map(scanEntry),
+  };
 }
 
 // Rule sets per provenance, indexed once.
@@ -190,10 +214,14 @@ function runRules(
   let singleRun = 0;
   let hexRun = 0;
   let prevEnd = -2;
+  // Highest code unit outside tokens: a whole-text scan whose gating literals all start above it
+  // (CJK verbs, emoji) cannot match, so its `includes` checks are skipped.
+  let maxOther = 0;
   let i = 0;
   while (i < n) {
     const c0 = text.charCodeAt(i);
     if (!isTokenChar(c0)) {
+      if (c0 > maxOther) maxOther = c0;
       i++;
       continue;
     }
@@ -247,8 +275,10 @@ function runRules(
           if (text.startsWith(p, start) && attempt(out, rule, br, text, start, via)) added++;
     }
   }
-  for (const rule of index.scans) {
-    if (out.has(rule.id) || rule.scan === undefined || !hasHint(rule, text)) continue;
+  for (const scan of index.scans) {
+    const rule = scan.rule;
+    if (scan.minCode > maxOther || out.has(rule.id) || rule.scan === undefined) continue;
+    if (!hasHint(scan.hints, text)) continue;
     const r = rule.scan.exec(text);
     if (r === null) continue;
     record(out, rule, text, r.index, r.index + r[0].length, via);
@@ -257,9 +287,8 @@ function runRules(
   return added;
 }
 
-/** True when one of the rule's gating literals occurs in `text`. */
-function hasHint(rule: Rule, text: string): boolean {
-  const hints = rule.hints ?? (rule.hint === undefined ? [] : [rule.hint]);
+/** True when one of the gating literals occurs in `text`. */
+function hasHint(hints: readonly string[], text: string): boolean {
   for (const h of hints) if (text.includes(h)) return true;
   return false;
 }

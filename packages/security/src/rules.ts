@@ -176,7 +176,7 @@ const CODE_NOUNS =
 const VICES =
   "illegal|unethical|immoral|amoral|harmful|offensive|explicit|nsfw|inappropriate|dangerous|obscene|vulgar|violent|discriminatory|unsafe|graphic|controversial";
 const EXTRACT_TARGETS =
-  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given|above prompt|above instructions|prompt texts?|prompt-texts?|full prompt|entire prompt|complete prompt|exact prompt|initiali[sz]ation|your (?:initial|original|first|hidden|secret|full|entire|complete|exact|system|pre-?) ?(?:prompt|instructions|message|rules)|all (?:of )?your (?:instructions|rules|prompts?|guidelines|directives)|rules you were given";
+  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given|above prompt|above instructions|prompt texts?|prompt-texts?|initiali[sz]ation|your (?:initial|original|first|hidden|secret|full|entire|complete|exact|system|pre-?) ?(?:prompt|instructions|message|rules)|rules you were given";
 const SEND_VERBS =
   "send|sending|post|posting|upload|uploading|forward|forwarding|transmit|transmitting|exfiltrate|exfiltrating|leak|leaking|email|e-mail|mail|copy|share|submit|deliver|sync|beam|relay|report|append|attach|encode|include";
 const SECRET_NOUNS =
@@ -752,7 +752,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   // permitted", "he does not care about laws or ethics".
   rule("jb.permission_grant", "jailbreak", "instruction", [
     branch(
-      "allowed|permitted|authorized|authorised|encouraged|free|able",
+      "allowed|permitted|authorized|authorised|encouraged|free",
       `\\s+to\\s+(?:[\\w-]+\\s+){0,2}?(?:anything|everything|whatever|any (?:content|topic|request|question)|all (?:content|kinds)|explicit|offensive|profanity|profane|swear\\w*|curse\\w*|cuss\\w*|nsfw|vulgar|obscene|illegal|unethical|harmful)${B}`,
       "\\b(?:you are|you're|you will be|you'll be|you are now|you're now|it is|it's|is|are|he is|she is|they are|feel)\\s+(?:now\\s+|fully\\s+|completely\\s+|totally\\s+)?",
     ),
