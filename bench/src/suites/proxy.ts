@@ -2,15 +2,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { createTestUpstream, resolveProxyConfig, startProxy } from "@m2m/proxy";
-import { printCommand, printTable } from "../harness.js";
+import { createTestUpstream, resolveProxyConfig, securityScanner, startProxy } from "@m2m/proxy";
+import { measure, printCommand, printTable } from "../harness.js";
 
-// `pnpm bench proxy`: direct to the test upstream vs one proxy (scanning on) vs two chained
-// proxies, each in its own process on loopback; then peer-link bytes for a multi-turn conversation.
+// `pnpm bench proxy`: direct to the test upstream vs one proxy (scanning on, monitor and block;
+// scanning off) vs two chained proxies, each in its own process on loopback; then peer-link bytes
+// for a multi-turn conversation.
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -30,6 +32,8 @@ const proxyDist = path.join(repoRoot, "packages/proxy/dist");
 const DURATION_S = Number(process.env.M2M_BENCH_PROXY_SECONDS ?? 5);
 const CONNECTIONS = 16;
 const SEQUENTIAL = 1500;
+/** Sequential runs are split into rounds that alternate between paths, so drift in the machine's load hits every path alike. */
+const SEQUENTIAL_ROUNDS = 3;
 
 const children: ChildProcess[] = [];
 
@@ -100,8 +104,8 @@ function load(url: string, body: string): Promise<AutocannonResult> {
   });
 }
 
-/** Sequential requests on one keep-alive connection: sub-millisecond latency percentiles. */
-async function sequential(url: string, body: string, n: number): Promise<{ p50: number; p99: number }> {
+/** Sequential requests on one keep-alive connection (after 200 warm-up): each one's milliseconds. */
+async function sequential(url: string, body: string, n: number): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const target = new URL(`${url}/v1/chat/completions`);
   const one = () =>
@@ -132,8 +136,15 @@ async function sequential(url: string, body: string, n: number): Promise<{ p50: 
   const times: number[] = [];
   for (let i = 0; i < n; i++) times.push(await one());
   agent.destroy();
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(n / 2)]!, p99: times[Math.floor(n * 0.99)]! };
+  return times;
+}
+
+function percentiles(times: number[]): { p50: number; p99: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    p50: sorted[Math.floor(sorted.length / 2)]!,
+    p99: sorted[Math.floor(sorted.length * 0.99)]!,
+  };
 }
 
 interface Row {
@@ -147,6 +158,10 @@ interface Row {
   errors: number;
   /** CPU ms per request spent by the proxy process(es) of this path (the upstream for "direct"), under load. */
   cpuMsPerRequest: number | null;
+  /** CPU ms per request of the test upstream during the same load run. */
+  upstreamCpuMsPerRequest: number | null;
+  /** CPU ms per request of the load generator (this process) during the same load run. */
+  loadgenCpuMsPerRequest: number;
 }
 
 /** A recorded multi-turn conversation from the corpus, replayed as the growing requests a client sends. */
@@ -240,21 +255,30 @@ async function peerBytes(): Promise<Record<string, number | string>> {
 }
 
 function svg(rows: Row[]): string {
-  const width = 720;
+  const width = 820;
   const barH = 18;
   const max = Math.max(...rows.map((r) => r.rps));
   const lines = rows.map((r, i) => {
     const w = Math.round((r.rps / max) * 360);
     const y = 30 + i * (barH + 8);
-    return `<text x="8" y="${y + 13}" font-size="12">${r.path} · ${r.request}</text><rect x="250" y="${y}" width="${w}" height="${barH}" fill="#4a7"/><text x="${255 + w}" y="${y + 13}" font-size="12">${Math.round(r.rps)} req/s</text>`;
+    return `<text x="8" y="${y + 13}" font-size="12">${r.path} · ${r.request}</text><rect x="340" y="${y}" width="${w}" height="${barH}" fill="#4a7"/><text x="${345 + w}" y="${y + 13}" font-size="12">${Math.round(r.rps)} req/s</text>`;
   });
   const height = 40 + rows.length * (barH + 8);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><text x="8" y="18" font-size="13" font-weight="bold">pnpm bench proxy: requests/s (${CONNECTIONS} connections, ${DURATION_S} s, loopback, shared 2-core machine)</text>${lines.join("")}</svg>\n`;
 }
 
+/** Median in-process time of one request scan (the proxy's adapter over @m2m/security). */
+function scanCostMs(body: string): number {
+  const scanner = securityScanner("monitor");
+  const parsed = JSON.parse(body) as unknown;
+  return measure("scan", () => scanner.scanRequest(parsed), { minTimeMs: 500 }).medianNs / 1e6;
+}
+
 /** Run the suite. */
 export async function run(): Promise<void> {
   printCommand("proxy");
+  const loadAverageStart = os.loadavg().map((l) => +l.toFixed(2));
+  console.log(`load average at start: ${loadAverageStart.join(" ")} (${os.cpus().length} CPUs)`);
   if (!existsSync(path.join(proxyDist, "bin.js"))) throw new Error("build @m2m/proxy first");
   try {
     const upstream = await spawnAndRead(
@@ -264,29 +288,24 @@ export async function run(): Promise<void> {
     );
     const base = upstream.replace(/\/v1$/, "");
     const listening = /listening on (http:\/\/\S+)/;
-    const one = await spawnAndRead(
-      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream],
-      listening,
-      "stderr",
-    );
-    const noScan = await spawnAndRead(
-      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream, "--no-scan"],
-      listening,
-      "stderr",
-    );
-    const far = await spawnAndRead(
-      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream],
-      listening,
-      "stderr",
-    );
-    const near = await spawnAndRead(
-      [path.join(proxyDist, "bin.js"), "--port", "0", "--upstream", upstream, "--peer", far],
-      listening,
-      "stderr",
-    );
+    const proxyArgs = (...extra: string[]) => [
+      path.join(proxyDist, "bin.js"),
+      "--port",
+      "0",
+      "--upstream",
+      upstream,
+      ...extra,
+    ];
+    const one = await spawnAndRead(proxyArgs(), listening, "stderr");
+    const blocking = await spawnAndRead(proxyArgs("--policy", "block"), listening, "stderr");
+    const noScan = await spawnAndRead(proxyArgs("--no-scan"), listening, "stderr");
+    const far = await spawnAndRead(proxyArgs(), listening, "stderr");
+    const near = await spawnAndRead(proxyArgs("--peer", far), listening, "stderr");
+    const upstreamPid = pids.get(upstream)!;
     const paths: Array<[string, string, number[]]> = [
-      ["direct", base, [pids.get(upstream)!]],
-      ["one proxy (scan on)", one, [pids.get(one)!]],
+      ["direct", base, []],
+      ["one proxy (scan on, monitor)", one, [pids.get(one)!]],
+      ["one proxy (scan on, block)", blocking, [pids.get(blocking)!]],
       ["one proxy (scan off)", noScan, [pids.get(noScan)!]],
       ["two chained (--peer)", near, [pids.get(near)!, pids.get(far)!]],
     ];
@@ -299,16 +318,28 @@ export async function run(): Promise<void> {
       }
       return total;
     };
+    const perRequest = (before: number | null, after: number | null, n: number): number | null =>
+      before === null || after === null || n === 0 ? null : (after - before) / n;
     const rows: Row[] = [];
     for (const [request, body] of [
       ["2 KB non-streaming", twoKbRequest(false)],
       ["streaming", twoKbRequest(true)],
     ] as const) {
+      // Sequential latency first, in rounds alternating between the paths.
+      const times = new Map<string, number[]>(paths.map(([name]) => [name, []]));
+      for (let round = 0; round < SEQUENTIAL_ROUNDS; round++)
+        for (const [name, url] of paths)
+          times.get(name)!.push(...(await sequential(url, body, SEQUENTIAL / SEQUENTIAL_ROUNDS)));
       for (const [name, url, cpuPids] of paths) {
-        const seq = await sequential(url, body, SEQUENTIAL);
+        const seq = percentiles(times.get(name)!);
         const cpuBefore = cpuOf(cpuPids);
+        const upBefore = cpuMs(upstreamPid);
+        const genBefore = process.cpuUsage();
         const r = await load(url, body);
+        const gen = process.cpuUsage(genBefore);
         const cpuAfter = cpuOf(cpuPids);
+        const upAfter = cpuMs(upstreamPid);
+        const n = r.requests.total;
         rows.push({
           path: name,
           request,
@@ -318,24 +349,27 @@ export async function run(): Promise<void> {
           seqP50ms: seq.p50,
           seqP99ms: seq.p99,
           errors: r.errors + r.non2xx + r.timeouts,
-          cpuMsPerRequest:
-            cpuBefore === null || cpuAfter === null || r.requests.total === 0
-              ? null
-              : (cpuAfter - cpuBefore) / r.requests.total,
+          cpuMsPerRequest: cpuPids.length === 0 ? null : perRequest(cpuBefore, cpuAfter, n),
+          upstreamCpuMsPerRequest: perRequest(upBefore, upAfter, n),
+          loadgenCpuMsPerRequest: (gen.user + gen.system) / 1000 / Math.max(1, n),
         });
       }
     }
+    const ms = (v: number | null) => (v === null ? "-" : v.toFixed(3));
     const table: string[][] = [
       [
         "request",
         "path",
         "req/s",
+        "vs direct",
         "p50 ms",
         "p99 ms",
         "seq p50 ms",
         "seq p99 ms",
         "added seq p50",
-        "CPU ms/req",
+        "proxy CPU ms/req",
+        "upstream CPU",
+        "loadgen CPU",
         "errors",
       ],
     ];
@@ -345,24 +379,34 @@ export async function run(): Promise<void> {
         r.request,
         r.path,
         r.rps.toFixed(0),
+        `${((100 * r.rps) / direct.rps).toFixed(0)}%`,
         String(r.p50ms),
         String(r.p99ms),
         r.seqP50ms.toFixed(3),
         r.seqP99ms.toFixed(3),
         r.path === "direct" ? "-" : `${(r.seqP50ms - direct.seqP50ms).toFixed(3)} ms`,
-        r.cpuMsPerRequest === null ? "n/a" : r.cpuMsPerRequest.toFixed(3),
+        ms(r.cpuMsPerRequest),
+        ms(r.upstreamCpuMsPerRequest),
+        ms(r.loadgenCpuMsPerRequest),
         String(r.errors),
       ]);
     }
     console.log(
-      `load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per row (1 ms latency resolution); seq: ${SEQUENTIAL} sequential keep-alive requests after 200 warm-up`,
+      `load: autocannon (in this process, pipelining 1), ${CONNECTIONS} connections, ${DURATION_S} s per row (1 ms latency resolution); seq: ${SEQUENTIAL} sequential keep-alive requests in ${SEQUENTIAL_ROUNDS} rounds alternating between paths, after 200 warm-up each`,
     );
     console.log(
-      "upstream, proxies and load generator are separate processes sharing this 2-core machine with other work: compare rows, not absolutes\n",
+      "upstream, proxies and load generator are separate processes sharing this 2-core machine with other work: compare rows, not absolutes",
+    );
+    console.log(
+      "scan on, monitor (the default): the request is scanned while the upstream works on it (the verdict only annotates the answer); block: scanned before anything is forwarded. Responses are scanned before they are relayed in both.\n",
     );
     printTable(table);
     console.log(
-      "CPU ms/req: user+system CPU of the proxy process(es) on that path (the upstream's for direct) during the load run, per request completed — less sensitive to the shared machine than wall-clock figures",
+      "CPU ms/req: user+system CPU per completed request during the load run, of the proxy process(es) on that path, of the test upstream, and of this process (the load generator), from /proc and process.cpuUsage(). A Node proxy runs on one core, so 1000 / (proxy CPU ms/req) bounds its req/s even on an idle machine; on this 2-core machine the three processes together are bounded by 2000 / (sum of the three).",
+    );
+    const scanCost = scanCostMs(twoKbRequest(false));
+    console.log(
+      `in-process cost of @m2m/security on the 2 KB request (securityScanner("monitor").scanRequest, median): ${scanCost.toFixed(3)} ms`,
     );
     console.log(
       "\npeer-link bytes for a multi-turn conversation (requests + responses between the two proxies):\n",
@@ -392,9 +436,15 @@ export async function run(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
       path.join(outDir, "proxy.json"),
-      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), connections: CONNECTIONS, durationSeconds: DURATION_S, sequentialRequests: SEQUENTIAL, rows, peerBytes: bytes }, null, 2)}\n`,
+      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), loadAverageStart, loadAverageEnd: os.loadavg().map((l) => +l.toFixed(2)), cpus: os.cpus().length, connections: CONNECTIONS, durationSeconds: DURATION_S, sequentialRequests: SEQUENTIAL, scanRequestMs: +scanCost.toFixed(4), rows, peerBytes: bytes }, null, 2)}\n`,
     );
     writeFileSync(path.join(outDir, "proxy.svg"), svg(rows));
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
     console.log("\nwrote docs/bench/proxy.json and docs/bench/proxy.svg");
   } finally {
     for (const c of children) c.kill("SIGTERM");
