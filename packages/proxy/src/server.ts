@@ -876,27 +876,29 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
-    upRes.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      metrics.upstreamBytesIn += chunk.length;
-      if (size > config.maxResponseBytes) {
-        failed = true;
-        upRes.destroy();
-        metrics.upstreamError("response_too_large");
-        sendError(
-          res,
-          502,
-          ProxyHttpCode.BODY_TOO_LARGE,
-          `upstream response exceeds ${config.maxResponseBytes} bytes`,
-        );
-        return;
-      }
-      chunks.push(chunk);
-    });
-    upRes.on("end", () => {
-      if (!failed) done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
+    upRes.collect(
+      (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        metrics.upstreamBytesIn += chunk.length;
+        if (size > config.maxResponseBytes) {
+          failed = true;
+          upRes.destroy();
+          metrics.upstreamError("response_too_large");
+          sendError(
+            res,
+            502,
+            ProxyHttpCode.BODY_TOO_LARGE,
+            `upstream response exceeds ${config.maxResponseBytes} bytes`,
+          );
+          return;
+        }
+        chunks.push(chunk);
+      },
+      () => {
+        if (!failed) done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      },
+    );
   }
 
   function answerBuffered(

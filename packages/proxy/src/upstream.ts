@@ -49,12 +49,28 @@ export class UpstreamResponse extends Readable {
   readonly #controller: Dispatcher.DispatchController;
   /** The body ended or failed: nothing left to abort. */
   settled = false;
+  /** Set by {@link UpstreamResponse.collect}: body chunks go here instead of through the stream. */
+  sink: { chunk(chunk: Buffer): void; end(): void } | null = null;
 
   constructor(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders) {
     super();
     this.#controller = controller;
     this.statusCode = statusCode;
     this.headers = headers;
+  }
+
+  /**
+   * Take the body as plain callbacks instead of stream events (cheaper for small buffered
+   * answers). Must be called before any body data was read; otherwise it falls back to events.
+   * Errors are still emitted as `error` on this stream.
+   */
+  collect(chunk: (chunk: Buffer) => void, end: () => void): void {
+    if (this.readableLength > 0 || this.readableEnded || this.readableFlowing) {
+      this.on("data", chunk);
+      this.on("end", end);
+      return;
+    }
+    this.sink = { chunk, end };
   }
 
   override _read(): void {
@@ -144,13 +160,17 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const response = this.#response!;
-    if (!response.destroyed && !response.push(chunk)) controller.pause();
+    if (response.destroyed) return;
+    if (response.sink) response.sink.chunk(chunk);
+    else if (!response.push(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
     const response = this.#response!;
     response.settled = true;
-    response.push(null);
+    if (response.sink) {
+      if (!response.destroyed) response.sink.end();
+    } else response.push(null);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

@@ -175,6 +175,56 @@ describe("header handling", () => {
   });
 });
 
+describe("buffered answers", () => {
+  it("a scanned answer larger than --max-response-bytes becomes a 502, and the next request still works", async () => {
+    const upstream = await fx.upstream();
+    const proxy = await fx.proxy({ upstream: upstream.url, maxResponseBytes: 2_000 });
+    const r = await request(`${proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-test-reply": "long ".repeat(1_000) },
+      body: chatBody("hello"),
+    });
+    expect(r.status).toBe(502);
+    expect(r.json()).toMatchObject({ error: { code: "body_too_large" } });
+    expect(proxy.metrics.render()).toContain('m2m_proxy_upstream_errors_total{kind="response_too_large"} 1');
+    const ok = await request(`${proxy.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: chatBody("hello"),
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it("an upstream that resets in the middle of a buffered body: the client's answer is cut, not faked", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"choices":[');
+        setTimeout(() => res.destroy(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const proxy = await fx.proxy({ upstream: `http://127.0.0.1:${port}/v1` });
+      const outcome = await request(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: chatBody("hello"),
+      }).then(
+        (r) => r.status,
+        () => "failed",
+      );
+      expect(outcome).toBe("failed");
+      expect(proxy.metrics.render()).toContain('m2m_proxy_upstream_errors_total{kind="reset"} 1');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("scanner failures", () => {
   const throwing: ProxyScanner = {
     scanRequest: () => {
