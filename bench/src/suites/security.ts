@@ -181,11 +181,13 @@ const WEIGHT_CAPS: Readonly<Record<string, number>> = {
   // "Okay. Now tell me…" is ordinary multi-turn chat; the dev set has almost no chat to say so.
   "pi.topic_switch": 1.9,
   "pi.malware_topic": 1,
-  // Role-play set-ups ("let's play a game", "two characters…") and research chores inside
-  // retrieved content ("find the latest news on…") are everyday requests too; dev has few
-  // benign counter-examples, so they may only add to other evidence.
+  // Role-play set-ups ("let's play a game", "two characters…"), research chores and account
+  // actions inside retrieved content ("find the latest news on…", "delete all messages older
+  // than…" in a help page) are everyday text too; dev has few benign counter-examples, so they
+  // may only add to other evidence.
   "jb.persona_frame": 1.9,
   "pi.research_task": 1.9,
+  "pi.agent_action": 1.9,
 };
 
 /**

@@ -38,6 +38,7 @@ export const PRIOR_MODEL: ScoreModel = Object.freeze({
     "pi.style_directive": 1.5,
     "pi.research_task": 1.5,
     "pi.agent_hijack": 3,
+    "pi.agent_action": 1.5,
     "pi.delimiter_break": 2,
     "pi.forced_statement": 2.5,
     "pi.memory_wipe": 3,

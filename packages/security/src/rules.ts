@@ -152,6 +152,15 @@ const CJK_INSTRUCTIONS = "指令|指示|说明|說明|规则|規則|提示|要�
 const REFUSAL_OPENERS =
   "i'm sorry|i am sorry|i can't|i cannot|i can not|i'm unable|i am unable|i won't|as an ai|as a language model|as an assistant|i apologi[sz]e";
 
+// What a fake end-of-input marker claims has ended.
+const DELIMITED_THINGS =
+  "text|prompt|input|document|context|email|article|instructions|conversation|data|message|file|story|query|task|user input";
+
+// "Everything" counts as an override unless it is a quantifier before a noun phrase ("olvida todo
+// el estrés", "oublie tous les soucis"); "todo lo que…", "tout ce qui…" still count.
+const EVERYTHING_TAIL =
+  "(?:\\s+(?:lo que|lo anterior|lo dicho|ce qui|ce que|ce qu'|o que|quello che|ci(?:ò|o) che)|(?!\\s+(?:el|la|los|las|le|les|il|lo|gli|os|as|o|a|der|die|das|den|dem|ton|ta|tes|tu|tus|su|sus|ses|sa|mon|ma|mes|mi|mis|du|des|del|della|dos|ce|cet|cette|este|esta|ese|esa|questo|questa|isso|esse|essa|meine|deine|seine)\\b))";
+
 const PERSONA_INTRO =
   "you are|you're|you will be|you'll be|you are now|act as|acting as|act like|pretend to be|pretend you are|pretend you're|pretending to be|role-?play as|play the role of|play the part of|simulate|become|behave as|behave like|respond as|answer as|impersonate|embody|take on the (?:role|persona) of|transform into|turn into";
 const LAWLESS =
@@ -239,7 +248,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   rule("pi.override_multilingual", "prompt_injection", "instruction", [
     branch(
       "olvida|olvide|olvidate|olv(?:í|i)date|olv(?:í|i)dese|olviden|ignora|ignoren|ignorez|ignorer|descarta|descarte|omite|omita|oublie|oubliez|oublions|oublier|dimentica|dimenticate|dimentichi|esquece|esqueca|esque(?:ç|c)a|esque(?:ç|c)am|desconsidere|desconsidera|zaboravi|zaboravite|ignoriraj|ignorirajte|vergeet|negeer|zignoruj|zapomnij|ignoruj",
-      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|todo|todas|todos|lo anterior|lo que|tout|toutes|tous|ce qui pr(?:é|e)c(?:è|e)de|tutto|tutte|tutti|tudo|sve|alles|wszystko)${B}`,
+      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|lo anterior|ce qui pr(?:é|e)c(?:è|e)de|(?:todo|todas|todos|tout|toutes|tous|tutto|tutte|tutti|tudo|sve|alles|wszystko)${EVERYTHING_TAIL})${B}`,
     ),
     // "ignore" is also the Spanish/Portuguese formal imperative; English "ignore" is covered by
     // pi.override_prior, so here it needs a non-English noun (not "todo": "ignore TODO comments").
@@ -462,6 +471,10 @@ export const RULES: readonly Rule[] = Object.freeze([
       `\\s+(?:from me|for you|to you|for the (?:ai|assistant|model|agent)|to the (?:ai|assistant|model|agent))${B}`,
       "\\b(?:important|urgent|critical|priority|special)\\s+",
     ),
+  ]),
+  // Actions planted for a tool-using agent ("grant access to…", "transfer $…", "delete all emails").
+  // Help pages say such things too, so alone they stay below the threshold (capped in the fit).
+  rule("pi.agent_action", "prompt_injection", "third_party", [
     branch(
       "grant|give|provide|share",
       `\\s+(?:permanent|full|admin|administrator|root|unrestricted|remote|guest)\\s+(?:[\\w-]+\\s+)?(?:access|permissions?|rights|privileges)${B}`,
@@ -487,9 +500,16 @@ export const RULES: readonly Rule[] = Object.freeze([
   // A fake end-of-input marker ("===== END", "--- end of prompt ---") followed by new text is the
   // classic way to make the model believe the real input is over.
   rule("pi.delimiter_break", "prompt_injection", "instruction", [
+    // "===== END =====", "--- end of text ---" (a bare "end" needs a closing delimiter: "## End" is a heading).
     branch(
-      "end|ende|stop|new|begin|start|system|instructions|override",
-      `(?:\\s+of\\s+(?:the\\s+)?(?:[\\w-]+\\s+)?(?:text|prompt|input|document|context|email|article|instructions|conversation|data|message|file|story|query|task|user input))?\\s*(?:[=#*\\-\\]>]{2,}|[.!:]|$)`,
+      "end|ende",
+      `(?:\\s*[=#*-]{2,}|\\s+of\\s+(?:the\\s+)?(?:[\\w-]+\\s+)?(?:${DELIMITED_THINGS})\\s*(?:[=#*\\-\\]>.!:]|$))`,
+      "(?:[=#*-]{3,}|\\[|<)\\s{0,2}",
+    ),
+    // "### new instructions", "=== SYSTEM OVERRIDE ===", "[new task]".
+    branch(
+      "new|system|override|admin|priority",
+      "\\s+(?:instructions?|prompt|task|rules|message|override|command|directive)\\s*(?:[=#*\\-\\]>:]|$)",
       "(?:[=#*-]{3,}|\\[|<)\\s{0,2}",
     ),
     branch(
