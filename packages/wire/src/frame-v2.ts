@@ -40,6 +40,8 @@ export const CodecId = {
   TOKEN_NATIVE: 0x06,
   /** Structured JSON transform then an inner codec (parameters name both). */
   STRUCTURED: 0x07,
+  /** LZ77 over a dictionary with a dictionary-primed range coder (LZR); parameters name the dictionary. */
+  DICTIONARY_LZR: 0x08,
 } as const;
 export type CodecId = (typeof CodecId)[keyof typeof CodecId];
 
