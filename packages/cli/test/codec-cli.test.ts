@@ -16,7 +16,7 @@ const JSON_BODY = JSON.stringify({
 });
 
 describe("m2m compress / decompress", () => {
-  for (const algorithm of ["auto", "m2m", "brotli", "tk", "dict", "none"]) {
+  for (const algorithm of ["auto", "m2m", "brotli", "tk", "dict", "dict-deflate", "none"]) {
     it(`${algorithm}: text and --binary round-trip through stdin/stdout`, { timeout: 120_000 }, () => {
       const text = run(["compress", "--algorithm", algorithm], JSON_BODY);
       expect(text.status).toBe(0);

@@ -14,9 +14,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
 const chatDir = process.argv[2] ?? resolve(repoRoot, "../shared/corpus/chat");
 const train = listCorpus(chatDir).filter((f) => f.half === "train");
+// Groups are folder/source (requests/taubench, responses/vercel, …), taken in turn, 2 KiB per file.
 const dict = trainDictionary(
   train.map((f) => f.bytes),
-  { groups: train.map((f) => f.source), maxBytes: 16384, gramBytes: 16, maxGroupShare: 0.5 },
+  { groups: train.map((f) => `${f.folder}/${f.source}`), maxBytes: 131072, sampleBytes: 2048 },
 );
 const counts = {};
 for (const f of train) counts[f.source] = (counts[f.source] ?? 0) + 1;

@@ -144,10 +144,41 @@ V.push({
   name: "v2 dictionary-deflate with the shipped dictionary",
   source: "m2m",
   kind: "v2-decode",
+  hex: enc(travel, { algorithm: "dict-deflate" }),
+  output: travel,
+  dictionaryId: c.getDefaultDictionary().idHex,
+});
+V.push({
+  name: "v2 LZR with the shipped dictionary",
+  source: "m2m",
+  kind: "v2-decode",
   hex: enc(travel, { algorithm: "dict" }),
   output: travel,
   dictionaryId: c.getDefaultDictionary().idHex,
 });
+// A small dictionary given in full, so an implementation can check priming without the shipped one.
+const small = c.createDictionary(
+  new TextEncoder().encode(
+    '{"model":"gpt-4o","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! How are you today?"}]}',
+  ),
+);
+for (const [name, text] of [
+  ["v2 LZR, small dictionary: chat request", travel],
+  ["v2 LZR, small dictionary: repeats and far matches", `${"abcabcabc ".repeat(12)}xyz ${travel}`],
+  [
+    "v2 LZR, small dictionary: all byte values",
+    String.fromCharCode(...Array.from({ length: 128 }, (_, i) => i)),
+  ],
+]) {
+  V.push({
+    name,
+    source: "m2m",
+    kind: "v2-decode",
+    hex: enc(text, { algorithm: "dict", dictionary: small }),
+    output: text,
+    dictionaryHex: hex(small.bytes),
+  });
+}
 V.push({
   name: "v2 TokenNative cl100k",
   source: "m2m",
@@ -163,6 +194,16 @@ V.push({
   kind: "v2-decode-error",
   hex: hex(bad),
   code: "CODEC_CHECKSUM_MISMATCH",
+});
+const lzrBad = c.compress(travel, { algorithm: "dict", dictionary: small });
+lzrBad[lzrBad.length - 9] ^= 0x01;
+V.push({
+  name: "v2 LZR with one payload bit flipped",
+  source: "m2m",
+  kind: "v2-decode-error",
+  hex: hex(lzrBad),
+  dictionaryHex: hex(small.bytes),
+  codeOneOf: ["CODEC_CORRUPT", "CODEC_CHECKSUM_MISMATCH"],
 });
 V.push({
   name: "v2 unknown codec id 0x7f",

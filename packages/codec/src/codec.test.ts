@@ -92,7 +92,7 @@ describe("auto", () => {
   it("uses the shipped dictionary on chat JSON and names it in the header", () => {
     const json = fixtures.find((f) => f.name.startsWith("vercel-groq-groq-tool-call"))!.bytes;
     const frame = decodeV2Frame(compress(json));
-    expect(frame.codec).toBe(CodecId.DICTIONARY_DEFLATE);
+    expect(frame.codec).toBe(CodecId.DICTIONARY_LZR);
     expect(frame.codecParams).toEqual(getDefaultDictionary().id);
     expect(frame.schema).toBe(Schema.RESPONSE);
     expect(frame.crc32).not.toBeNull();
@@ -145,14 +145,18 @@ describe("limits", () => {
     expect(decompressJson(compress('{"a":[1,2]}'))).toEqual({ a: [1, 2] });
   });
   it("flags corruption: flipped payload bytes give CORRUPT or CHECKSUM_MISMATCH", () => {
-    const frame = compress(fixtures[0]!.bytes, { algorithm: "dict" });
-    const h = peekV2Header(frame);
-    expect(h.codec).toBe(CodecId.DICTIONARY_DEFLATE);
-    const bad = frame.slice();
-    bad[bad.length - 6]! ^= 0x10;
-    expect([CodecErrorCode.CORRUPT, CodecErrorCode.CHECKSUM_MISMATCH]).toContain(
-      codeOf(() => decompress(bad)),
-    );
+    for (const algorithm of ["dict", "dict-deflate"] as const) {
+      const frame = compress(fixtures[0]!.bytes, { algorithm });
+      const h = peekV2Header(frame);
+      expect(h.codec).toBe(algorithm === "dict" ? CodecId.DICTIONARY_LZR : CodecId.DICTIONARY_DEFLATE);
+      for (const at of [6, 10, 20]) {
+        const bad = frame.slice();
+        bad[bad.length - at]! ^= 0x10;
+        expect([CodecErrorCode.CORRUPT, CodecErrorCode.CHECKSUM_MISMATCH]).toContain(
+          codeOf(() => decompress(bad)),
+        );
+      }
+    }
   });
   it("routing option adds a readable routing header", () => {
     const json =

@@ -23,7 +23,7 @@ import {
   guessSchema,
   verifyDecoded,
 } from "./codec.js";
-import { type Dictionary, getDefaultDictionary, MAX_DICTIONARY_BYTES } from "./dictionary.js";
+import { DEFLATE_WINDOW_BYTES, type Dictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual, fnv1a64, toHex } from "./hash.js";
 
@@ -144,8 +144,8 @@ function commonSuffix(a: Uint8Array, b: Uint8Array, max: number): number {
 
 /** @internal the last 32 KiB of `primer ‖ before`, without copying more than needed. */
 export function primedContext(primer: Uint8Array, before: Uint8Array): Uint8Array | undefined {
-  if (before.length >= MAX_DICTIONARY_BYTES || primer.length === 0) return contextDictionary(before);
-  const fromPrimer = Math.min(primer.length, MAX_DICTIONARY_BYTES - before.length);
+  if (before.length >= DEFLATE_WINDOW_BYTES || primer.length === 0) return contextDictionary(before);
+  const fromPrimer = Math.min(primer.length, DEFLATE_WINDOW_BYTES - before.length);
   const out = new Uint8Array(fromPrimer + before.length);
   out.set(primer.subarray(primer.length - fromPrimer), 0);
   out.set(before, fromPrimer);
@@ -155,8 +155,8 @@ export function primedContext(primer: Uint8Array, before: Uint8Array): Uint8Arra
 /** @internal the preset dictionary for a middle: the last 32 KiB before it. */
 export function contextDictionary(before: Uint8Array): Uint8Array | undefined {
   if (before.length === 0) return undefined;
-  return before.length > MAX_DICTIONARY_BYTES
-    ? before.subarray(before.length - MAX_DICTIONARY_BYTES)
+  return before.length > DEFLATE_WINDOW_BYTES
+    ? before.subarray(before.length - DEFLATE_WINDOW_BYTES)
     : before;
 }
 

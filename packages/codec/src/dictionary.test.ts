@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compress, decompress, decompressToString } from "./codec.js";
 import {
   createDictionary,
+  DEFAULT_DICTIONARY_BYTES,
   decodeDictionaryFile,
   encodeDictionaryFile,
   getDefaultDictionary,
@@ -33,6 +34,19 @@ describe("dictionaries", () => {
     const b = trainDictionary(samples);
     expect(a.idHex).toBe(b.idHex);
     expect(new TextDecoder().decode(a.bytes)).toContain("You are the ACME order assistant");
+  });
+  it("training takes groups in turn, caps each sample, and puts the first taken nearest the data", () => {
+    const bytes = (c: string, n: number) => utf8(c.repeat(n));
+    const d = trainDictionary([bytes("a", 10), bytes("b", 10), bytes("c", 10), bytes("d", 10)], {
+      groups: ["x", "x", "y", "y"],
+      sampleBytes: 4,
+      maxBytes: 14,
+    });
+    // Taken: a (x), c (y), b (x), d (y, cut to 2 bytes); written in reverse order of taking.
+    expect(new TextDecoder().decode(d.bytes)).toBe("ddbbbbccccaaaa");
+    expect(() => trainDictionary([utf8("x")], { maxBytes: 0 })).toThrow(M2MError);
+    expect(() => trainDictionary([utf8("x")], { sampleBytes: 1.5 })).toThrow(M2MError);
+    expect(() => trainDictionary([new Uint8Array(0)])).toThrow(M2MError);
   });
   it("a trained dictionary beats the generic one on its own application's traffic", () => {
     const app = trainDictionary(samples.slice(0, 10));
@@ -78,9 +92,9 @@ describe("dictionaries", () => {
       { numRuns: 200 },
     );
   });
-  it("the shipped default dictionary is at most 32 KiB and named by its hash", () => {
+  it("the shipped default dictionary is 128 KiB and named by its hash", () => {
     const d = getDefaultDictionary();
-    expect(d.bytes.length).toBeLessThanOrEqual(32768);
+    expect(d.bytes.length).toBe(DEFAULT_DICTIONARY_BYTES);
     expect(createDictionary(d.bytes).idHex).toBe(d.idHex);
   });
 });

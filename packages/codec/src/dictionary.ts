@@ -3,8 +3,10 @@ import { DEFAULT_DICTIONARY_BASE64 } from "./default-dictionary-data.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual, fnv1a64, toHex } from "./hash.js";
 
-/** Raw deflate can reference only the last 32 KiB, so a dictionary is never larger. */
-export const MAX_DICTIONARY_BYTES = 32768;
+/** Largest dictionary accepted (LZR can reference all of it; deflate only its last 32 KiB). */
+export const MAX_DICTIONARY_BYTES = 262144;
+/** Raw deflate references at most this much history: the deflate codecs use a dictionary's tail. */
+export const DEFLATE_WINDOW_BYTES = 32768;
 const FILE_MAGIC = [0x4d, 0x32, 0x4d, 0x44] as const; // "M2MD"
 const FILE_VERSION = 1;
 
@@ -18,7 +20,7 @@ export interface Dictionary {
 }
 
 /**
- * Wrap dictionary content (at most 32 KiB) and compute its id.
+ * Wrap dictionary content (at most 256 KiB) and compute its id.
  *
  * @example createDictionary(new TextEncoder().encode('{"role":"user","content":"')).idHex.length // 16
  */
@@ -80,156 +82,70 @@ export function getDefaultDictionary(): Dictionary {
 
 /** Options for {@link trainDictionary}. */
 export interface TrainOptions {
-  /** Dictionary size in bytes (default and maximum 32768). */
+  /** Dictionary size in bytes (default 131072, at most 262144). */
   readonly maxBytes?: number;
+  /** At most this many bytes are taken from the start of each sample (default 2048). */
+  readonly sampleBytes?: number;
   /**
-   * Group label per sample (e.g. its source). Each group's repeated content is weighted by the fraction
-   * of that group's samples containing it, and no group may fill more than `maxGroupShare` of the budget,
-   * so one large application cannot crowd out the others.
+   * Group label per sample (e.g. its source or kind). Samples are taken from the groups in turn, so
+   * one large application cannot crowd out the others.
    */
   readonly groups?: readonly string[];
-  /** Default 0.5. */
-  readonly maxGroupShare?: number;
-  /** Shingle length in bytes (default 16): shorter finds more, shorter repeats. */
-  readonly gramBytes?: number;
 }
 
-const DEFAULT_GRAM = 16;
-const P = 0x01000193;
-
-function gramHashes(doc: Uint8Array, GRAM: number): Uint32Array {
-  const n = Math.max(0, doc.length - GRAM + 1);
-  const out = new Uint32Array(n);
-  if (n === 0) return out;
-  let pow = 1;
-  for (let k = 0; k < GRAM - 1; k++) pow = Math.imul(pow, P);
-  let h = 0;
-  for (let k = 0; k < GRAM; k++) h = (Math.imul(h, P) + doc[k]!) | 0;
-  out[0] = h >>> 0;
-  for (let i = 1; i < n; i++) {
-    h = (Math.imul(h - Math.imul(doc[i - 1]!, pow), P) + doc[i + GRAM - 1]!) | 0;
-    out[i] = h >>> 0;
-  }
-  return out;
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
-}
-
-interface Segment {
-  readonly key: string;
-  readonly bytes: Uint8Array;
-  density: number;
-  readonly group: string;
-}
+/** Default size of a trained dictionary. */
+export const DEFAULT_DICTIONARY_BYTES = 131072;
+const DEFAULT_SAMPLE_BYTES = 2048;
 
 /**
- * Build a dictionary from sample payloads: content (16-byte shingles) that recurs across samples is
- * cut into maximal runs, ranked by how many samples share it, and packed up to `maxBytes`, most shared
- * last (closest to the data, cheapest to reference). Deterministic for the same samples in the same order.
+ * Build a dictionary from sample payloads. LZR primes its coder with the dictionary, so what helps
+ * most is representative traffic rather than only its repeated strings: the first `sampleBytes` of
+ * each sample are taken from the groups in turn (each group in its given order) until `maxBytes`,
+ * and packed so that the first samples taken sit at the end, nearest the data. Deterministic for the
+ * same samples in the same order.
  *
  * @example const dict = trainDictionary(files.map((f) => readFileSync(f)))
  */
 export function trainDictionary(samples: readonly Uint8Array[], options: TrainOptions = {}): Dictionary {
-  const maxBytes = options.maxBytes ?? MAX_DICTIONARY_BYTES;
-  const GRAM = options.gramBytes ?? DEFAULT_GRAM;
-  if (!Number.isInteger(GRAM) || GRAM < 4 || GRAM > 256)
-    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "gramBytes must be 4–256");
-  if (!Number.isInteger(maxBytes) || maxBytes < GRAM || maxBytes > MAX_DICTIONARY_BYTES) {
-    throw codecError(CodecErrorCode.INVALID_ARGUMENT, `maxBytes must be ${GRAM}–${MAX_DICTIONARY_BYTES}`);
-  }
+  const maxBytes = options.maxBytes ?? DEFAULT_DICTIONARY_BYTES;
+  const sampleBytes = options.sampleBytes ?? DEFAULT_SAMPLE_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_DICTIONARY_BYTES)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, `maxBytes must be 1–${MAX_DICTIONARY_BYTES}`);
+  if (!Number.isInteger(sampleBytes) || sampleBytes < 1)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sampleBytes must be a positive integer");
   if (samples.length === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "no samples to train on");
   const groups = options.groups ?? samples.map(() => "");
   if (groups.length !== samples.length)
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, "groups must match samples");
-  const groupCap = Math.floor(maxBytes * (options.maxGroupShare ?? 0.5));
-  const byGroup = new Map<string, number[]>();
-  samples.forEach((_, i) => {
+  const queues = new Map<string, Uint8Array[]>();
+  samples.forEach((sample, i) => {
+    if (sample.length === 0) return;
     const g = groups[i]!;
-    const list = byGroup.get(g) ?? [];
-    list.push(i);
-    byGroup.set(g, list);
+    const q = queues.get(g) ?? [];
+    q.push(sample.subarray(0, sampleBytes));
+    queues.set(g, q);
   });
-  const segments = new Map<string, Segment>();
-  for (const [group, members] of byGroup) {
-    const hashes = members.map((i) => gramHashes(samples[i]!, GRAM));
-    const df = new Map<number, number>();
-    for (const hs of hashes) for (const h of new Set(hs)) df.set(h, (df.get(h) ?? 0) + 1);
-    const n = members.length;
-    // A lone sample has nothing to share with: then everything in it counts.
-    const minDf = n === 1 ? 1 : Math.max(2, Math.ceil(n * 0.05));
-    members.forEach((sampleIndex, k) => {
-      const doc = samples[sampleIndex]!;
-      const hs = hashes[k]!;
-      let i = 0;
-      while (i < hs.length) {
-        if ((df.get(hs[i]!) ?? 0) < minDf) {
-          i++;
-          continue;
-        }
-        const start = i;
-        let sum = 0;
-        while (i < hs.length && (df.get(hs[i]!) ?? 0) >= minDf) sum += df.get(hs[i++]!)! / n;
-        const bytes = doc.subarray(start, Math.min(doc.length, i - 1 + GRAM));
-        const key = latin1(bytes);
-        const density = sum / (i - start);
-        const seen = segments.get(key);
-        if (!seen) segments.set(key, { key, bytes, density, group });
-        else if (density > seen.density) seen.density = density;
-      }
-    });
-  }
-  const ranked = [...segments.values()].sort(
-    (a, b) =>
-      b.density - a.density ||
-      b.bytes.length - a.bytes.length ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
-  const chosen: Segment[] = [];
-  const used = new Map<string, number>();
-  const covered = new Set<number>();
+  const order = [...queues.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const chosen: Uint8Array[] = [];
   let total = 0;
-  for (const pass of [0, 1]) {
-    // Pass 0 honours the per-group cap; pass 1 fills any room left with the best remaining content.
-    for (const s of ranked) {
-      if (total >= maxBytes) break;
-      const g = used.get(s.group) ?? 0;
-      const room = Math.min(maxBytes - total, pass === 0 ? groupCap - g : maxBytes);
-      if (room < GRAM) continue;
-      const bytes = s.bytes.length > room ? s.bytes.subarray(0, room) : s.bytes;
-      const hs = gramHashes(bytes, GRAM);
-      let fresh = 0;
-      for (const h of hs) if (!covered.has(h)) fresh++;
-      // Skip content that is mostly already in the dictionary (near-duplicate runs differ only at their edges).
-      if (fresh * 2 < hs.length) continue;
-      for (const h of hs) covered.add(h);
-      chosen.push({ ...s, bytes });
-      used.set(s.group, g + bytes.length);
+  for (let round = 0; total < maxBytes; round++) {
+    let took = false;
+    for (const g of order) {
+      const piece = queues.get(g)![round];
+      if (!piece || total >= maxBytes) continue;
+      const bytes = piece.subarray(0, maxBytes - total);
+      chosen.push(bytes);
       total += bytes.length;
+      took = true;
     }
+    if (!took) break;
   }
-  if (total === 0) {
-    // Nothing recurs across samples: the samples themselves are the best guess of future traffic.
-    for (let i = samples.length - 1; i >= 0 && total < maxBytes; i--) {
-      const s = samples[i]!;
-      const bytes = s.subarray(Math.max(0, s.length - (maxBytes - total)));
-      if (bytes.length === 0) continue;
-      chosen.unshift({ key: "", bytes, density: 0, group: "" });
-      total += bytes.length;
-    }
-    chosen.reverse();
-    if (total === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "all samples are empty");
-  }
-  // Most shared content last: deflate distances are shortest at the end of the window.
-  chosen.reverse();
+  if (total === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "all samples are empty");
   const out = new Uint8Array(total);
-  let off = 0;
-  for (const s of chosen) {
-    out.set(s.bytes, off);
-    off += s.bytes.length;
+  let off = total;
+  for (const piece of chosen) {
+    off -= piece.length;
+    out.set(piece, off);
   }
   return createDictionary(out);
 }

@@ -28,6 +28,8 @@ export {
 export { DeltaDecoder, DeltaEncoder, DeltaInner, DeltaKind, type DeltaOptions } from "./delta.js";
 export {
   createDictionary,
+  DEFAULT_DICTIONARY_BYTES,
+  DEFLATE_WINDOW_BYTES,
   type Dictionary,
   decodeDictionaryFile,
   encodeDictionaryFile,

@@ -14,7 +14,7 @@ import {
 import { type CompressionBackend, getDefaultBackend } from "./backend.js";
 import { buildFrame, verifyDecoded } from "./codec.js";
 import { contextDictionary, DeltaKind, decodeMiddle, encodeMiddle } from "./delta.js";
-import { type Dictionary, getDefaultDictionary, MAX_DICTIONARY_BYTES } from "./dictionary.js";
+import { DEFLATE_WINDOW_BYTES, type Dictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 
 /** Options shared by {@link SseEncoder} and {@link SseDecoder} (both ends must use the same dictionary). */
@@ -31,14 +31,14 @@ export interface SseOptions {
 class Context {
   private buffer: Uint8Array;
   constructor(dictionary: Dictionary) {
-    this.buffer = dictionary.bytes.subarray(Math.max(0, dictionary.bytes.length - MAX_DICTIONARY_BYTES));
+    this.buffer = dictionary.bytes.subarray(Math.max(0, dictionary.bytes.length - DEFLATE_WINDOW_BYTES));
   }
   get bytes(): Uint8Array {
     return this.buffer;
   }
   append(chunk: Uint8Array): void {
-    const keep = Math.max(0, Math.min(this.buffer.length, MAX_DICTIONARY_BYTES - chunk.length));
-    const next = new Uint8Array(keep + Math.min(chunk.length, MAX_DICTIONARY_BYTES));
+    const keep = Math.max(0, Math.min(this.buffer.length, DEFLATE_WINDOW_BYTES - chunk.length));
+    const next = new Uint8Array(keep + Math.min(chunk.length, DEFLATE_WINDOW_BYTES));
     next.set(this.buffer.subarray(this.buffer.length - keep), 0);
     next.set(chunk.subarray(chunk.length - (next.length - keep)), keep);
     this.buffer = next;

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   compress,
+  createDictionary,
   decompress,
   decompressToString,
   encodeM2MV1,
@@ -11,6 +12,7 @@ import {
   encodeTokenNativeBinary,
   encodeTokenNativeText,
   fnv1a64,
+  getDefaultDictionary,
   loadTokenizer,
   type TokenizerName,
   toHex,
@@ -49,11 +51,21 @@ const runners: Record<string, (v: Vector) => void> = {
   "decode-error": (v) => expect(codeOf(() => decompress(v.input))).toBe(v.code),
   fnv1a64: (v) => expect(toHex(fnv1a64(utf8(v.input)))).toBe(v.hex),
   "v2-decode": (v) => {
-    expect(decompressToString(hexToBytes(v.hex))).toBe(v.output);
-    // Our encoder is deterministic for these inputs on this backend; pin it too.
+    const dictionaries = v.dictionaryHex ? [createDictionary(hexToBytes(v.dictionaryHex))] : [];
+    expect(decompressToString(hexToBytes(v.hex), { dictionaries })).toBe(v.output);
+    // Our encoders are deterministic; pin TokenNative and LZR output too.
     if (v.name.includes("TokenNative")) expect(hex(compress(v.output, { algorithm: "tk" }))).toBe(v.hex);
+    if (v.name.includes("LZR")) {
+      const dictionary = dictionaries[0] ?? getDefaultDictionary();
+      expect(hex(compress(v.output, { algorithm: "dict", dictionary }))).toBe(v.hex);
+    }
   },
-  "v2-decode-error": (v) => expect(codeOf(() => decompress(hexToBytes(v.hex)))).toBe(v.code),
+  "v2-decode-error": (v) => {
+    const dictionaries = v.dictionaryHex ? [createDictionary(hexToBytes(v.dictionaryHex))] : [];
+    const code = codeOf(() => decompress(hexToBytes(v.hex), { dictionaries }));
+    if (v.codeOneOf) expect(v.codeOneOf).toContain(code);
+    else expect(code).toBe(v.code);
+  },
 };
 
 beforeAll(async () => {

@@ -23,6 +23,8 @@ describe("@m2m/codec public surface", () => {
       [
         "Algorithm",
         "CodecErrorCode",
+        "DEFAULT_DICTIONARY_BYTES",
+        "DEFLATE_WINDOW_BYTES",
         "DICTIONARY_DEFLATE_LEVEL",
         "DeltaDecoder",
         "DeltaEncoder",

@@ -16,7 +16,7 @@ describe(`fuzz: ${N} mutated inputs per decoder give a value or an M2MError`, ()
   it("decompress(binary): v2 frames of every codec and binary v1 frames", () => {
     const seeds: Uint8Array[] = [];
     for (const t of texts) {
-      for (const algorithm of ["auto", "dict", "brotli", "tk", "none", "m2m"] as const)
+      for (const algorithm of ["auto", "dict", "dict-deflate", "brotli", "tk", "none", "m2m"] as const)
         seeds.push(compress(t, { algorithm }));
       seeds.push(compress(t, { algorithm: "tk", tokenizer: "llama3" }), compress(t, { routing: true }));
     }

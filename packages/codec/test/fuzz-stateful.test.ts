@@ -6,11 +6,14 @@ import {
   decodeTokenNativeBinary,
   encodeDictionaryFile,
   encodeTokenNativeBinary,
+  getDefaultDictionary,
   trainDictionary,
 } from "../src/index.js";
+import { lzrContext, lzrDecode, lzrEncode } from "../src/lzr.js";
 import {
   growingConversation as conversation,
   fuzz,
+  fuzzSeedTexts,
   loadAllTokenizers,
   FUZZ_ITERATIONS as N,
   utf8,
@@ -27,6 +30,15 @@ describe(`fuzz: ${N} mutated inputs per decoder give a value or an M2MError`, ()
     // Re-prime the decoder so every mutated delta has its base available, then fuzz.
     expect(fuzz(N, frames, (b) => dec.decode(b), 21)).toBeGreaterThan(0);
   }, 60_000);
+  it("lzrDecode (LZR payloads with the shipped dictionary, declared length of the seed)", () => {
+    const ctx = lzrContext(getDefaultDictionary().bytes);
+    const inputs = fuzzSeedTexts().map(utf8);
+    const seeds = inputs.map((t) => lzrEncode(ctx, t));
+    let k = 0;
+    expect(fuzz(N, seeds, (b) => lzrDecode(ctx, b, inputs[k++ % inputs.length]!.length), 29)).toBeGreaterThan(
+      0,
+    );
+  }, 120_000);
   it("decodeDictionaryFile", () => {
     const file = encodeDictionaryFile(trainDictionary(conversation.map(utf8)));
     expect(fuzz(N, [file], (b) => decodeDictionaryFile(b), 23)).toBeGreaterThan(0);

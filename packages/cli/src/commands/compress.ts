@@ -19,7 +19,7 @@ interface CompressArgs {
   binary: boolean;
 }
 
-const ALGORITHMS = ["auto", "m2m", "brotli", "tk", "dict", "none"] as const;
+const ALGORITHMS = ["auto", "m2m", "brotli", "tk", "dict", "dict-deflate", "none"] as const;
 const TOKENIZERS = ["cl100k", "o200k", "llama3"] as const;
 
 /** Read a `.dict` file written by `m2m dict train` (shared by compress and decompress). */

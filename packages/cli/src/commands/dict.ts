@@ -1,5 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { encodeDictionaryFile, MAX_DICTIONARY_BYTES, trainDictionary } from "@m2m/codec";
+import {
+  DEFAULT_DICTIONARY_BYTES,
+  encodeDictionaryFile,
+  MAX_DICTIONARY_BYTES,
+  trainDictionary,
+} from "@m2m/codec";
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
 import { CliExit, ExitCode } from "../io.js";
@@ -9,6 +14,7 @@ interface DictArgs {
   files: string[] | undefined;
   output: string | undefined;
   size: number;
+  sampleBytes: number;
 }
 
 /** `m2m dict train FILES… -o app.dict`: build a dictionary from an application's own traffic. */
@@ -22,8 +28,13 @@ export const dictCommand: M2MCommand<DictArgs> = {
       .option("output", { alias: "o", type: "string", describe: "dictionary file to write" })
       .option("size", {
         type: "number",
-        default: MAX_DICTIONARY_BYTES,
-        describe: "dictionary bytes (≤ 32768)",
+        default: DEFAULT_DICTIONARY_BYTES,
+        describe: `dictionary bytes (≤ ${MAX_DICTIONARY_BYTES})`,
+      })
+      .option("sample-bytes", {
+        type: "number",
+        default: 2048,
+        describe: "bytes kept from the start of each sample",
       }) as Argv<DictArgs>,
   handler: async (args) => {
     const files = args.files ?? [];
@@ -41,7 +52,7 @@ export const dictCommand: M2MCommand<DictArgs> = {
         );
       }
     }
-    const dictionary = trainDictionary(samples, { maxBytes: args.size });
+    const dictionary = trainDictionary(samples, { maxBytes: args.size, sampleBytes: args.sampleBytes });
     await writeFile(args.output, encodeDictionaryFile(dictionary));
     process.stderr.write(
       `wrote ${args.output}: ${dictionary.bytes.length} bytes, id ${dictionary.idHex}, from ${files.length} files\n`,

@@ -1,0 +1,703 @@
+// LZR encoder (spec/codec.md §LZR): a hash-chain match finder over dictionary + message, a symbol
+// writer that keeps the coder state the decoder will have, a greedy parser (used to prime the model
+// from the dictionary; its choices are part of the format) and a price-driven optimal parser for
+// messages (an encoder choice; any parse decodes the same way).
+import {
+  ALIGN,
+  DIST_SLOT,
+  distSlot,
+  IS_MATCH,
+  IS_REP,
+  IS_REP_G0,
+  IS_REP_G1,
+  IS_REP_G2,
+  IS_REP0_LONG,
+  LEN,
+  lenState,
+  literalBase,
+  MAX_MATCH,
+  MIN_MATCH,
+  nextStateLiteral,
+  nextStateMatch,
+  nextStateRep,
+  nextStateShortRep,
+  REP_LEN,
+  SPECIAL_OFFSET,
+} from "./lzr-model.js";
+import { PRICE, PROB_ONE, type RangeEncoder } from "./lzr-range.js";
+
+// ---- Hash chains ---------------------------------------------------------------------------------
+export const HASH_BITS = 16;
+export const HASH4_BITS = 15;
+export const HASH3_BITS = 14;
+/** 3-byte matches further back than this cost more than three literals. */
+const MAX_DIST3 = 1 << 12;
+
+/** Chains link positions with the same 5-byte hash; 3- and 4-byte heads keep only the latest. */
+const hash5 = (w: Uint8Array, p: number): number =>
+  (Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16) | (w[p + 3]! << 24), 0x9e3779b1) ^
+    Math.imul(w[p + 4]!, 0x85ebca6b)) >>>
+  (32 - HASH_BITS);
+const hash4 = (w: Uint8Array, p: number): number =>
+  Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16) | (w[p + 3]! << 24), 0x9e3779b1) >>>
+  (32 - HASH4_BITS);
+const hash3 = (w: Uint8Array, p: number): number =>
+  Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16), 0x2f0b4ea5) >>> (32 - HASH3_BITS);
+
+/**
+ * Chains over the dictionary and the message being coded. While a message is coded its positions
+ * are linked in front of the dictionary's; {@link Matcher.restore} puts the dictionary's heads back.
+ */
+export interface ChainState {
+  readonly window: Uint8Array;
+  readonly prev: Int32Array;
+  readonly head: Int32Array;
+  readonly head4: Int32Array;
+  readonly head3: Int32Array;
+  /** The dictionary's own heads, to restore after a message (null while priming). */
+  readonly dictHead: Int32Array | null;
+  readonly dictHead4: Int32Array | null;
+  readonly dictHead3: Int32Array | null;
+}
+
+/** Parser effort. */
+export interface LzrEffort {
+  /** Hash-chain candidates examined per position. */
+  readonly depth: number;
+  /** A match this long is taken without weighing alternatives. */
+  readonly nice: number;
+}
+
+export class Matcher {
+  private inserted: number;
+  private readonly w: Uint8Array;
+  private readonly prev: Int32Array;
+  private readonly head: Int32Array;
+  private readonly head4: Int32Array;
+  private readonly head3: Int32Array;
+
+  private readonly c: ChainState;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(c: ChainState, start: number, end: number) {
+    this.c = c;
+    this.start = start;
+    this.end = end;
+    this.inserted = start;
+    this.w = c.window;
+    this.prev = c.prev;
+    this.head = c.head;
+    this.head4 = c.head4;
+    this.head3 = c.head3;
+  }
+
+  /** Add positions below `limit` to the chains. */
+  insertUpTo(limit: number): void {
+    const { w, prev, head, head4, head3 } = this;
+    const end = this.end;
+    const last = Math.min(limit, end - 2);
+    for (let p = this.inserted; p < last; p++) {
+      head3[hash3(w, p)] = p;
+      if (p + 4 > end) continue;
+      head4[hash4(w, p)] = p;
+      if (p + 5 > end) continue;
+      const h = hash5(w, p);
+      prev[p] = head[h]!;
+      head[h] = p;
+    }
+    if (last > this.inserted) this.inserted = last;
+  }
+
+  /** Put back the dictionary's heads that this message's positions replaced. */
+  restore(): void {
+    const { c, w } = this;
+    if (!c.dictHead || !c.dictHead4 || !c.dictHead3) return;
+    for (let p = this.start; p < this.inserted; p++) {
+      const h3 = hash3(w, p);
+      c.head3[h3] = c.dictHead3[h3]!;
+      if (p + 4 > this.end) continue;
+      const h4 = hash4(w, p);
+      c.head4[h4] = c.dictHead4[h4]!;
+      if (p + 5 > this.end) continue;
+      const h = hash5(w, p);
+      c.head[h] = c.dictHead[h]!;
+    }
+  }
+
+  /**
+   * Matches at `pos` (positions before it must be inserted, `pos` not yet): pairs (length, distance − 1)
+   * with strictly increasing lengths, nearest first for each length. Returns the number of pairs.
+   */
+  find(pos: number, depth: number, nice: number, pairs: Int32Array): number {
+    const { w, prev } = this;
+    const avail = Math.min(this.end - pos, MAX_MATCH);
+    if (avail < 3) return 0;
+    let n = 0;
+    let best = 2;
+    const c3 = this.head3[hash3(w, pos)]!;
+    if (
+      c3 >= 0 &&
+      pos - c3 <= MAX_DIST3 &&
+      w[c3] === w[pos] &&
+      w[c3 + 1] === w[pos + 1] &&
+      w[c3 + 2] === w[pos + 2]
+    ) {
+      let len = 3;
+      while (len < avail && w[c3 + len] === w[pos + len]) len++;
+      best = len;
+      pairs[n++] = len;
+      pairs[n++] = pos - c3 - 1;
+      if (len >= nice || len === avail) return n;
+    }
+    if (avail < 4) return n;
+    const c4 = this.head4[hash4(w, pos)]!;
+    if (c4 >= 0 && w[c4 + best] === w[pos + best] && w[c4] === w[pos]) {
+      let len = 0;
+      while (len < avail && w[c4 + len] === w[pos + len]) len++;
+      if (len > best && len >= 4) {
+        best = len;
+        const dist = pos - c4 - 1;
+        if (n > 0 && pairs[n - 1] === dist) pairs[n - 2] = len;
+        else {
+          pairs[n++] = len;
+          pairs[n++] = dist;
+        }
+        if (len >= nice || len === avail) return n;
+      }
+    }
+    if (avail < 5) return n;
+    let cand = this.head[hash5(w, pos)]!;
+    for (let k = 0; cand >= 0 && k < depth; k++) {
+      if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
+        let len = 0;
+        while (len < avail && w[cand + len] === w[pos + len]) len++;
+        if (len > best) {
+          best = len;
+          const dist = pos - cand - 1;
+          if (n > 0 && pairs[n - 1] === dist) pairs[n - 2] = len;
+          else {
+            pairs[n++] = len;
+            pairs[n++] = dist;
+          }
+          if (len >= nice || len === avail) break;
+        }
+      }
+      cand = prev[cand]!;
+    }
+    return n;
+  }
+}
+
+// ---- Symbol writer -------------------------------------------------------------------------------
+function encodeTree(rc: RangeEncoder, base: number, bits: number, value: number): void {
+  let m = 1;
+  for (let i = bits - 1; i >= 0; i--) {
+    const bit = (value >>> i) & 1;
+    rc.bit(base + m, bit);
+    m = (m << 1) | bit;
+  }
+}
+
+function encodeReverseTree(rc: RangeEncoder, base: number, bits: number, value: number): void {
+  let m = 1;
+  for (let i = 0; i < bits; i++) {
+    const bit = value & 1;
+    value >>>= 1;
+    rc.bit(base + m, bit);
+    m = (m << 1) | bit;
+  }
+}
+
+function encodeLength(rc: RangeEncoder, base: number, len: number): void {
+  const l = len - MIN_MATCH;
+  if (l < 8) {
+    rc.bit(base, 0);
+    encodeTree(rc, base + 2, 3, l);
+  } else if (l < 16) {
+    rc.bit(base, 1);
+    rc.bit(base + 1, 0);
+    encodeTree(rc, base + 10, 3, l - 8);
+  } else {
+    rc.bit(base, 1);
+    rc.bit(base + 1, 1);
+    encodeTree(rc, base + 18, 8, l - 16);
+  }
+}
+
+/** Codes symbols and tracks the state and recent distances exactly as the decoder will. */
+class SymbolWriter {
+  state = 0;
+  rep0 = 0;
+  rep1 = 0;
+  rep2 = 0;
+  rep3 = 0;
+
+  private readonly rc: RangeEncoder;
+  private readonly w: Uint8Array;
+
+  constructor(rc: RangeEncoder, w: Uint8Array) {
+    this.rc = rc;
+    this.w = w;
+  }
+
+  rep(index: number): number {
+    return index === 0 ? this.rep0 : index === 1 ? this.rep1 : index === 2 ? this.rep2 : this.rep3;
+  }
+
+  literal(pos: number): void {
+    const { rc, w } = this;
+    const state = this.state;
+    rc.bit(IS_MATCH + state, 0);
+    const base = literalBase(pos > 0 ? w[pos - 1]! : 0);
+    const byte = w[pos]!;
+    const matchPos = pos - this.rep0 - 1;
+    let symbol = 1;
+    if (state >= 7 && matchPos >= 0) {
+      let offs = 0x100;
+      let mb = w[matchPos]!;
+      for (let i = 7; i >= 0; i--) {
+        mb <<= 1;
+        const matchBit = mb & offs;
+        const bit = (byte >>> i) & 1;
+        rc.bit(base + offs + matchBit + symbol, bit);
+        symbol = (symbol << 1) | bit;
+        offs &= bit ? matchBit : ~matchBit;
+      }
+    } else {
+      for (let i = 7; i >= 0; i--) {
+        const bit = (byte >>> i) & 1;
+        rc.bit(base + symbol, bit);
+        symbol = (symbol << 1) | bit;
+      }
+    }
+    this.state = nextStateLiteral(state);
+  }
+
+  shortRep(): void {
+    const { rc, state } = this;
+    rc.bit(IS_MATCH + state, 1);
+    rc.bit(IS_REP + state, 1);
+    rc.bit(IS_REP_G0 + state, 0);
+    rc.bit(IS_REP0_LONG + state, 0);
+    this.state = nextStateShortRep(state);
+  }
+
+  repeat(index: number, len: number): void {
+    const { rc, state } = this;
+    rc.bit(IS_MATCH + state, 1);
+    rc.bit(IS_REP + state, 1);
+    if (index === 0) {
+      rc.bit(IS_REP_G0 + state, 0);
+      rc.bit(IS_REP0_LONG + state, 1);
+    } else {
+      rc.bit(IS_REP_G0 + state, 1);
+      const dist = this.rep(index);
+      if (index === 1) rc.bit(IS_REP_G1 + state, 0);
+      else {
+        rc.bit(IS_REP_G1 + state, 1);
+        rc.bit(IS_REP_G2 + state, index - 2);
+        if (index === 3) this.rep3 = this.rep2;
+        this.rep2 = this.rep1;
+      }
+      this.rep1 = this.rep0;
+      this.rep0 = dist;
+    }
+    encodeLength(rc, REP_LEN, len);
+    this.state = nextStateRep(state);
+  }
+
+  match(len: number, dist: number): void {
+    const { rc, state } = this;
+    rc.bit(IS_MATCH + state, 1);
+    rc.bit(IS_REP + state, 0);
+    encodeLength(rc, LEN, len);
+    const slot = distSlot(dist);
+    encodeTree(rc, DIST_SLOT + (lenState(len) << 6), 6, slot);
+    if (slot >= 4) {
+      const footer = (slot >>> 1) - 1;
+      const reduced = dist - ((2 | (slot & 1)) << footer);
+      if (slot < 14) encodeReverseTree(rc, SPECIAL_OFFSET[slot]!, footer, reduced);
+      else {
+        rc.direct(reduced >>> 4, footer - 4);
+        encodeReverseTree(rc, ALIGN, 4, reduced & 15);
+      }
+    }
+    this.rep3 = this.rep2;
+    this.rep2 = this.rep1;
+    this.rep1 = this.rep0;
+    this.rep0 = dist;
+    this.state = nextStateMatch(state);
+  }
+}
+
+function repLength(w: Uint8Array, pos: number, rep: number, avail: number): number {
+  const src = pos - rep - 1;
+  if (src < 0) return 0;
+  let len = 0;
+  while (len < avail && w[src + len] === w[pos + len]) len++;
+  return len;
+}
+
+// ---- Greedy parser (priming) --------------------------------------------------------------------
+/** Effort of the priming parse. Part of the format: both ends must prime identically. */
+export const PRIMING_EFFORT: LzrEffort = { depth: 4, nice: 32 };
+
+/**
+ * The priming parse, normative (spec/codec.md §LZR.4): at each position take the longest repeat of a
+ * recent distance if it is at least 2 bytes and not shorter than the best new match minus one, else
+ * the best new match if it is at least 4 bytes, else a literal.
+ */
+export function encodeGreedy(
+  c: ChainState,
+  rc: RangeEncoder,
+  start: number,
+  end: number,
+  effort: LzrEffort,
+): void {
+  const w = c.window;
+  const m = new Matcher(c, start, end);
+  const out = new SymbolWriter(rc, w);
+  const pairs = new Int32Array(2 * (effort.depth + 3));
+  let pos = start;
+  while (pos < end) {
+    m.insertUpTo(pos);
+    const avail = Math.min(end - pos, MAX_MATCH);
+    const n = m.find(pos, effort.depth, effort.nice, pairs);
+    const mainLen = n > 0 ? pairs[n - 2]! : 0;
+    let repLen = 0;
+    let repIndex = 0;
+    for (let i = 0; i < 4; i++) {
+      const len = repLength(w, pos, out.rep(i), avail);
+      if (len > repLen) {
+        repLen = len;
+        repIndex = i;
+      }
+    }
+    if (repLen >= MIN_MATCH && repLen + 1 >= mainLen) {
+      out.repeat(repIndex, repLen);
+      pos += repLen;
+    } else if (mainLen >= 4) {
+      out.match(mainLen, pairs[n - 1]!);
+      pos += mainLen;
+    } else {
+      out.literal(pos);
+      pos++;
+    }
+  }
+  m.insertUpTo(end);
+}
+
+// ---- Prices ---------------------------------------------------------------------------------------
+const priceOf = (probs: Uint16Array, index: number, bit: number): number => {
+  const p = probs[index]!;
+  return PRICE[(bit === 0 ? p : PROB_ONE - p) >>> 4]!;
+};
+
+function treePrice(probs: Uint16Array, base: number, bits: number, value: number): number {
+  let price = 0;
+  let m = 1;
+  for (let i = bits - 1; i >= 0; i--) {
+    const bit = (value >>> i) & 1;
+    price += priceOf(probs, base + m, bit);
+    m = (m << 1) | bit;
+  }
+  return price;
+}
+
+function reverseTreePrice(probs: Uint16Array, base: number, bits: number, value: number): number {
+  let price = 0;
+  let m = 1;
+  for (let i = 0; i < bits; i++) {
+    const bit = value & 1;
+    value >>>= 1;
+    price += priceOf(probs, base + m, bit);
+    m = (m << 1) | bit;
+  }
+  return price;
+}
+
+const FULL_DISTANCES = 128;
+
+/** Prices (1/16 bit) of lengths and distances under a model state, for the optimal parser. */
+export class PriceTables {
+  /** [coder (0 match, 1 rep) * (MAX_MATCH + 1) + len]. */
+  readonly len: Uint32Array = new Uint32Array(2 * (MAX_MATCH + 1));
+  /** [lenState * 64 + slot]. */
+  readonly slot: Uint32Array = new Uint32Array(4 * 64);
+  /** [lenState * 128 + dist] for dist < 128: slot plus footer. */
+  readonly near: Uint32Array = new Uint32Array(4 * FULL_DISTANCES);
+  readonly align: Uint32Array = new Uint32Array(16);
+  private readonly probs: Uint16Array;
+
+  constructor(probs: Uint16Array) {
+    this.probs = probs;
+    const lengthPrice = (base: number, len: number): number => {
+      const l = len - MIN_MATCH;
+      if (l < 8) return priceOf(probs, base, 0) + treePrice(probs, base + 2, 3, l);
+      if (l < 16)
+        return priceOf(probs, base, 1) + priceOf(probs, base + 1, 0) + treePrice(probs, base + 10, 3, l - 8);
+      return priceOf(probs, base, 1) + priceOf(probs, base + 1, 1) + treePrice(probs, base + 18, 8, l - 16);
+    };
+    for (let len = MIN_MATCH; len <= MAX_MATCH; len++) {
+      this.len[len] = lengthPrice(LEN, len);
+      this.len[MAX_MATCH + 1 + len] = lengthPrice(REP_LEN, len);
+    }
+    for (let ls = 0; ls < 4; ls++)
+      for (let s = 0; s < 64; s++) this.slot[ls * 64 + s] = treePrice(probs, DIST_SLOT + (ls << 6), 6, s);
+    for (let a = 0; a < 16; a++) this.align[a] = reverseTreePrice(probs, ALIGN, 4, a);
+    for (let ls = 0; ls < 4; ls++)
+      for (let d = 0; d < FULL_DISTANCES; d++) {
+        const s = distSlot(d);
+        let p = this.slot[ls * 64 + s]!;
+        if (s >= 4) {
+          const footer = (s >>> 1) - 1;
+          p += reverseTreePrice(probs, SPECIAL_OFFSET[s]!, footer, d - ((2 | (s & 1)) << footer));
+        }
+        this.near[ls * FULL_DISTANCES + d] = p;
+      }
+  }
+
+  distance(dist: number, len: number): number {
+    const ls = lenState(len);
+    if (dist < FULL_DISTANCES) return this.near[ls * FULL_DISTANCES + dist]!;
+    const s = distSlot(dist);
+    const footer = (s >>> 1) - 1;
+    const reduced = dist - ((2 | (s & 1)) << footer);
+    if (s < 14)
+      return this.slot[ls * 64 + s]! + reverseTreePrice(this.probs, SPECIAL_OFFSET[s]!, footer, reduced);
+    return this.slot[ls * 64 + s]! + (footer - 4) * 16 + this.align[reduced & 15]!;
+  }
+}
+
+function literalPrice(probs: Uint16Array, w: Uint8Array, pos: number, state: number, rep0: number): number {
+  const base = literalBase(pos > 0 ? w[pos - 1]! : 0);
+  const byte = w[pos]!;
+  const matchPos = pos - rep0 - 1;
+  let price = 0;
+  let symbol = 1;
+  if (state >= 7 && matchPos >= 0) {
+    let offs = 0x100;
+    let mb = w[matchPos]!;
+    for (let i = 7; i >= 0; i--) {
+      mb <<= 1;
+      const matchBit = mb & offs;
+      const bit = (byte >>> i) & 1;
+      price += priceOf(probs, base + offs + matchBit + symbol, bit);
+      symbol = (symbol << 1) | bit;
+      offs &= bit ? matchBit : ~matchBit;
+    }
+    return price;
+  }
+  for (let i = 7; i >= 0; i--) {
+    const bit = (byte >>> i) & 1;
+    price += priceOf(probs, base + symbol, bit);
+    symbol = (symbol << 1) | bit;
+  }
+  return price;
+}
+
+// ---- Optimal parser -------------------------------------------------------------------------------
+/** Positions weighed before the parser commits to a path. */
+const OPT_SPAN = 2048;
+const KIND_LITERAL = 0;
+const KIND_SHORT_REP = 1;
+const KIND_REP = 2; // + rep index (2–5)
+const KIND_MATCH = 6;
+
+/** Node arrays of the optimal parser, reused across messages. */
+class Nodes {
+  readonly price = new Float64Array(OPT_SPAN + MAX_MATCH + 2);
+  readonly from = new Int32Array(OPT_SPAN + MAX_MATCH + 2);
+  readonly kind = new Uint8Array(OPT_SPAN + MAX_MATCH + 2);
+  readonly len = new Int32Array(OPT_SPAN + MAX_MATCH + 2);
+  readonly dist = new Int32Array(OPT_SPAN + MAX_MATCH + 2);
+  readonly state = new Uint8Array(OPT_SPAN + MAX_MATCH + 2);
+  readonly reps = new Int32Array(4 * (OPT_SPAN + MAX_MATCH + 2));
+}
+let sharedNodes: Nodes | null = null;
+
+/**
+ * Price-driven parse: from the current position, every literal, short repeat, repeat and match
+ * transition is weighed over up to {@link OPT_SPAN} positions (each node keeps the coder state and
+ * recent distances of its cheapest path), then the cheapest path is coded. Prices come from `prices`
+ * (the primed state), literal prices from the live probabilities.
+ */
+export function encodeOptimal(
+  c: ChainState,
+  rc: RangeEncoder,
+  start: number,
+  end: number,
+  effort: LzrEffort,
+  prices: PriceTables,
+): void {
+  const w = c.window;
+  const probs = rc.probs;
+  const m = new Matcher(c, start, end);
+  const out = new SymbolWriter(rc, w);
+  const nodes = (sharedNodes ??= new Nodes());
+  const { price, from, kind, len: nlen, dist: ndist, state: nstate, reps } = nodes;
+  const pairs = new Int32Array(2 * (effort.depth + 3));
+  const nice = effort.nice;
+  const depth = effort.depth;
+  const path: number[] = [];
+  const repLens = new Int32Array(4);
+  try {
+    let pos = start;
+    while (pos < end) {
+      // Node 0 is `pos` with the writer's real state.
+      price[0] = 0;
+      nstate[0] = out.state;
+      reps[0] = out.rep0;
+      reps[1] = out.rep1;
+      reps[2] = out.rep2;
+      reps[3] = out.rep3;
+      let lenEnd = 0;
+      let stop = 0;
+      for (let j = 0; ; j++) {
+        if (j > lenEnd) break;
+        const p = pos + j;
+        if (p >= end || j >= OPT_SPAN) {
+          stop = j;
+          break;
+        }
+        m.insertUpTo(p);
+        const avail = Math.min(end - p, MAX_MATCH);
+        const n = m.find(p, depth, nice, pairs);
+        const st = nstate[j]!;
+        const r = j * 4;
+        const base = price[j]!;
+        const longest = n > 0 ? pairs[n - 2]! : 0;
+        let longestRep = 0;
+        for (let i = 0; i < 4; i++) {
+          const rl = repLength(w, p, reps[r + i]!, avail);
+          repLens[i] = rl;
+          if (rl > longestRep) longestRep = rl;
+        }
+        if (longest >= nice || longestRep >= nice) {
+          // A long match: settle the path up to here (j > 0), or take it now (j = 0).
+          stop = j > 0 ? j : -1;
+          break;
+        }
+        // Literal, then short repeat.
+        const litPrice = base + priceOf(probs, IS_MATCH + st, 0) + literalPrice(probs, w, p, st, reps[r]!);
+        if (j + 1 > lenEnd) {
+          lenEnd = j + 1;
+          price[j + 1] = Number.POSITIVE_INFINITY;
+        }
+        const matchFlag = base + priceOf(probs, IS_MATCH + st, 1);
+        const repFlag = matchFlag + priceOf(probs, IS_REP + st, 1);
+        relax(j + 1, litPrice, j, KIND_LITERAL, 1, 0, nextStateLiteral(st), r, -1);
+        const src0 = p - reps[r]! - 1;
+        if (src0 >= 0 && w[src0] === w[p]) {
+          const srp = repFlag + priceOf(probs, IS_REP_G0 + st, 0) + priceOf(probs, IS_REP0_LONG + st, 0);
+          relax(j + 1, srp, j, KIND_SHORT_REP, 1, 0, nextStateShortRep(st), r, -1);
+        }
+        // Repeats of the four recent distances.
+        for (let i = 0; i < 4; i++) {
+          const rl = repLens[i]!;
+          if (rl < MIN_MATCH) continue;
+          let head = repFlag;
+          if (i === 0) head += priceOf(probs, IS_REP_G0 + st, 0) + priceOf(probs, IS_REP0_LONG + st, 1);
+          else {
+            head += priceOf(probs, IS_REP_G0 + st, 1);
+            if (i === 1) head += priceOf(probs, IS_REP_G1 + st, 0);
+            else head += priceOf(probs, IS_REP_G1 + st, 1) + priceOf(probs, IS_REP_G2 + st, i - 2);
+          }
+          while (lenEnd < j + rl) price[++lenEnd] = Number.POSITIVE_INFINITY;
+          const ns = nextStateRep(st);
+          for (let l = MIN_MATCH; l <= rl; l++) {
+            const cost = head + prices.len[MAX_MATCH + 1 + l]!;
+            if (cost < price[j + l]!) relax(j + l, cost, j, KIND_REP + i, l, 0, ns, r, i);
+          }
+        }
+        // New matches.
+        if (n > 0) {
+          const head = matchFlag + priceOf(probs, IS_REP + st, 0);
+          while (lenEnd < j + longest) price[++lenEnd] = Number.POSITIVE_INFINITY;
+          const ns = nextStateMatch(st);
+          let l = 3;
+          for (let k = 0; k < n; k += 2) {
+            const ml = pairs[k]!;
+            const d = pairs[k + 1]!;
+            // Distance prices differ only for lengths below 5 (their length-state contexts).
+            for (; l <= ml && l < 5; l++)
+              relax(j + l, head + prices.len[l]! + prices.distance(d, l), j, KIND_MATCH, l, d, ns, r, -2);
+            if (l > ml) continue;
+            const dh = head + prices.distance(d, 5);
+            for (; l <= ml; l++) {
+              const cost = dh + prices.len[l]!;
+              if (cost < price[j + l]!) relax(j + l, cost, j, KIND_MATCH, l, d, ns, r, -2);
+            }
+          }
+        }
+      }
+      if (stop === -1) {
+        // A long match at pos: the longest repeat if it is within a byte of the longest new match.
+        const n = m.find(pos, depth, nice, pairs);
+        const ml = n > 0 ? pairs[n - 2]! : 0;
+        let best = 0;
+        for (let i = 1; i < 4; i++) if (repLens[i]! > repLens[best]!) best = i;
+        if (repLens[best]! + 1 >= ml) {
+          out.repeat(best, repLens[best]!);
+          pos += repLens[best]!;
+        } else {
+          out.match(ml, pairs[n - 1]!);
+          pos += ml;
+        }
+        continue;
+      }
+      // Walk back from the settled node and code the path forwards.
+      path.length = 0;
+      for (let j = stop; j > 0; j = from[j]!) path.push(j);
+      for (let k = path.length - 1; k >= 0; k--) {
+        const j = path[k]!;
+        const kd = kind[j]!;
+        if (kd === KIND_LITERAL) out.literal(pos);
+        else if (kd === KIND_SHORT_REP) out.shortRep();
+        else if (kd === KIND_MATCH) out.match(nlen[j]!, ndist[j]!);
+        else out.repeat(kd - KIND_REP, nlen[j]!);
+        pos += nlen[j]!;
+      }
+    }
+  } finally {
+    m.restore();
+  }
+
+  function relax(
+    to: number,
+    cost: number,
+    at: number,
+    k: number,
+    l: number,
+    d: number,
+    st: number,
+    r: number,
+    repIndex: number,
+  ): void {
+    if (cost >= price[to]!) return;
+    price[to] = cost;
+    from[to] = at;
+    kind[to] = k;
+    nlen[to] = l;
+    ndist[to] = d;
+    nstate[to] = st;
+    const t = to * 4;
+    if (repIndex === -1) {
+      reps[t] = reps[r]!;
+      reps[t + 1] = reps[r + 1]!;
+      reps[t + 2] = reps[r + 2]!;
+      reps[t + 3] = reps[r + 3]!;
+    } else if (repIndex === -2) {
+      reps[t] = d;
+      reps[t + 1] = reps[r]!;
+      reps[t + 2] = reps[r + 1]!;
+      reps[t + 3] = reps[r + 2]!;
+    } else {
+      // Repeat i moves to the front.
+      reps[t] = reps[r + repIndex]!;
+      let o = 1;
+      for (let i = 0; i < 4; i++) if (i !== repIndex) reps[t + o++] = reps[r + i]!;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// LZR: LZ77 over a dictionary-primed window, coded with an adaptive binary range coder whose
+// probabilities start from the state left by coding the dictionary itself (spec/codec.md §LZR).
+// A small message therefore pays neither for code tables nor for learning the statistics of JSON
+// and chat prose; repeats are copied from the dictionary or from earlier in the message.
+import { decodeSymbols } from "./lzr-decode.js";
+import {
+  type ChainState,
+  encodeGreedy,
+  encodeOptimal,
+  HASH_BITS,
+  HASH3_BITS,
+  HASH4_BITS,
+  type LzrEffort,
+  PRIMING_EFFORT,
+  PriceTables,
+} from "./lzr-encode.js";
+import { MODEL_SIZE } from "./lzr-model.js";
+import { PROB_INIT, RangeEncoder } from "./lzr-range.js";
+
+export type { LzrEffort } from "./lzr-encode.js";
+
+/** Windows up to this size are kept for the next message; larger ones are temporary. */
+export const SHARED_WINDOW_LIMIT: number = 1 << 20;
+
+/** Encoder effort used by `compress` (an encoder choice: the decoder does not depend on it). */
+export const DEFAULT_EFFORT: LzrEffort = { depth: 24, nice: 48 };
+
+/**
+ * Per-dictionary state shared by every message: the window (dictionary bytes followed by room for
+ * one message), hash chains over the dictionary, and the primed probabilities. One context serves
+ * one message at a time (calls are synchronous).
+ */
+export class LzrContext implements ChainState {
+  readonly dictLength: number;
+  window: Uint8Array;
+  prev: Int32Array;
+  readonly head: Int32Array = new Int32Array(1 << HASH_BITS).fill(-1);
+  readonly head4: Int32Array = new Int32Array(1 << HASH4_BITS).fill(-1);
+  readonly head3: Int32Array = new Int32Array(1 << HASH3_BITS).fill(-1);
+  dictHead: Int32Array | null = null;
+  dictHead4: Int32Array | null = null;
+  dictHead3: Int32Array | null = null;
+  readonly primed: Uint16Array;
+  /** Scratch probabilities, reset from `primed` for each message. */
+  readonly probs: Uint16Array = new Uint16Array(MODEL_SIZE);
+  private priceTables: PriceTables | null = null;
+
+  constructor(dictionary: Uint8Array) {
+    this.dictLength = dictionary.length;
+    this.window = new Uint8Array(dictionary.length + 4096);
+    this.window.set(dictionary);
+    this.prev = new Int32Array(this.window.length);
+    // Priming: code the dictionary with the greedy parse against an empty window; keep the
+    // probabilities, and the chains it built become the dictionary's chains.
+    const probs = new Uint16Array(MODEL_SIZE).fill(PROB_INIT);
+    encodeGreedy(this, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
+    this.primed = probs;
+    this.dictHead = this.head.slice();
+    this.dictHead4 = this.head4.slice();
+    this.dictHead3 = this.head3.slice();
+  }
+
+  /** Prices under the primed state (computed once). */
+  get prices(): PriceTables {
+    this.priceTables ??= new PriceTables(this.primed);
+    return this.priceTables;
+  }
+
+  /**
+   * Chains and window able to hold a message of `length` bytes after the dictionary: this context's
+   * own (grown up to {@link SHARED_WINDOW_LIMIT}), or a temporary copy for larger messages so one
+   * huge message does not stay allocated.
+   */
+  forMessage(length: number, chains: boolean): ChainState {
+    const need = this.dictLength + length + 8;
+    if (need <= this.window.length && (!chains || need <= this.prev.length)) return this;
+    let size = this.window.length;
+    while (size < need) size *= 2;
+    const window = new Uint8Array(size);
+    window.set(this.window.subarray(0, this.dictLength));
+    const prev = chains ? new Int32Array(size) : this.prev;
+    if (chains) prev.set(this.prev.subarray(0, this.dictLength));
+    if (size > SHARED_WINDOW_LIMIT) return { ...this.chainFields(), window, prev };
+    this.window = window;
+    this.prev = prev;
+    return this;
+  }
+
+  private chainFields(): ChainState {
+    const { window, prev, head, head4, head3, dictHead, dictHead4, dictHead3 } = this;
+    return { window, prev, head, head4, head3, dictHead, dictHead4, dictHead3 };
+  }
+}
+
+const contexts = new WeakMap<Uint8Array, LzrContext>();
+
+/** The shared context for a dictionary's bytes (built once per process: priming codes the dictionary). */
+export function lzrContext(dictionary: Uint8Array): LzrContext {
+  let ctx = contexts.get(dictionary);
+  if (!ctx) {
+    ctx = new LzrContext(dictionary);
+    contexts.set(dictionary, ctx);
+  }
+  return ctx;
+}
+
+/** Compress `input` against the dictionary. The output does not carry the length: the frame does. */
+export function lzrEncode(
+  ctx: LzrContext,
+  input: Uint8Array,
+  effort: LzrEffort = DEFAULT_EFFORT,
+): Uint8Array {
+  const chains = ctx.forMessage(input.length, true);
+  chains.window.set(input, ctx.dictLength);
+  ctx.probs.set(ctx.primed);
+  const rc = new RangeEncoder(ctx.probs, Math.max(64, input.length >>> 1));
+  encodeOptimal(chains, rc, ctx.dictLength, ctx.dictLength + input.length, effort, ctx.prices);
+  return rc.finish();
+}
+
+/**
+ * Decode exactly `length` bytes. Distances and lengths are checked against the window and `length`,
+ * so corrupt input fails with CODEC_CORRUPT and never writes past `length`.
+ */
+export function lzrDecode(ctx: LzrContext, payload: Uint8Array, length: number): Uint8Array {
+  const { window } = ctx.forMessage(length, false);
+  ctx.probs.set(ctx.primed);
+  decodeSymbols(window, ctx.probs, payload, ctx.dictLength, length);
+  return window.slice(ctx.dictLength, ctx.dictLength + length);
+}
