@@ -148,9 +148,9 @@ const FOREIGN_LAWLESS =
 const CJK_STOP = "。！？.!?\\n";
 const CJK_INSTRUCTIONS = "指令|指示|说明|說明|规则|規則|提示|要求|命令|设定|設定|ルール|지시|명령|규칙|설정";
 
-// First-person refusal openers a jailbreak forbids ("I'm sorry", "as an AI").
-const REFUSAL_OPENERS =
-  "i'm sorry|i am sorry|i can't|i cannot|i can not|i'm unable|i am unable|i won't|as an ai|as a language model|as an assistant|i apologi[sz]e";
+// "Never say", "do not use the words", "avoid mentioning" (the ban before a refusal phrase).
+const REFUSAL_BAN =
+  "\\b(?:never|don't|do not|must not|mustn't|shall not|should not|shouldn't|will not|won't|cannot|can't|not allowed to|forbidden to|prohibited from|without|avoid|refrain from|no)\\s+(?:ever\\s+)?(?:say|saying|use|using|include|including|mention|mentioning|write|writing|start with|begin with|respond with|reply with)\\s+";
 
 // What a fake end-of-input marker claims has ended.
 const DELIMITED_THINGS =
@@ -185,7 +185,7 @@ const CODE_NOUNS =
 const VICES =
   "illegal|unethical|immoral|amoral|harmful|offensive|explicit|nsfw|inappropriate|dangerous|obscene|vulgar|violent|discriminatory|unsafe|graphic|controversial";
 const EXTRACT_TARGETS =
-  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given|above prompt|above instructions|prompt texts?|prompt-texts?|initiali[sz]ation|your (?:initial|original|first|hidden|secret|full|entire|complete|exact|system|pre-?) ?(?:prompt|instructions|message|rules)|rules you were given";
+  "system prompt|system message|initial prompt|original prompt|hidden prompt|secret prompt|pre-?prompt|initial instructions|original instructions|hidden instructions|secret instructions|system instructions|internal instructions|developer instructions|your instructions|your prompt|your rules|your guidelines|your directives|your configuration|prompt above|instructions above|instructions you were given|above prompt|above instructions|prompt texts?|prompt-texts?|initiali[sz]ation|your (?:initial|original|first|hidden|secret|full|entire|complete|exact|system|pre-?) ?(?:prompt|instructions|message|rules)";
 const SEND_VERBS =
   "send|sending|post|posting|upload|uploading|forward|forwarding|transmit|transmitting|exfiltrate|exfiltrating|leak|leaking|email|e-mail|mail|copy|share|submit|deliver|sync|beam|relay|report|append|attach|encode|include";
 const SECRET_NOUNS =
@@ -257,8 +257,13 @@ export const RULES: readonly Rule[] = Object.freeze([
       `${B}${GAPX(3)}(?:instrucciones|indicaciones|reglas|(?:ó|o)rdenes|directrices|instru(?:ç|c)(?:õ|o)es|regras|orienta(?:ç|c)(?:õ|o)es)${B}`,
     ),
     branch(
-      "ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|passe outre|passez outre|haz caso omiso|hagan caso omiso|no hagas caso|no sigas|non seguire|non seguir",
+      "ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|passe outre|passez outre|haz caso omiso|hagan caso omiso|non seguire|non seguir",
       `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|tout|todo|tutto|tudo|lo anterior|ce qui pr(?:é|e)c(?:è|e)de)${B}`,
+    ),
+    branch(
+      "hagas caso|sigas",
+      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|todo|lo anterior)${B}`,
+      "\\bno\\s+",
     ),
   ]),
   rule("pi.prior_reference", "prompt_injection", "instruction", [
@@ -521,9 +526,11 @@ export const RULES: readonly Rule[] = Object.freeze([
   // Goal hijacking payloads: make the model state an opinion or slogan ("say that you hate…").
   rule("pi.forced_statement", "prompt_injection", "instruction", [
     branch("pwned", B, "\\b(?:(?:i|we)\\s+have|i've|we've)\\s+been\\s+"),
+    // Triggered on the payload verb (rare) rather than on "say"/"answer" (common).
     branch(
-      "say|write|state|claim|declare|admit|confess|print|output|tell me|tell us|answer|respond|reply|scream|shout|sag|sage|schreib|schreibe|antworte|dis|dites|di|escribe",
-      `(?:\\s+(?:that|with|only|just|dass|que|che|mit))*\\s*[:"'“«]?\\s*(?:you|i|we|ich|du|je|tu|yo)\\s+(?:hate|hates|despise|detest|hasse|hasst|déteste|deteste|odio|love to hate|have been (?:pwned|hacked|owned))${B}`,
+      "hate|hates|despise|despises|detest|detests|hasse|hasst|deteste|detestes|odio|pwned|hacked|owned",
+      B,
+      `\\b(?:say|write|state|claim|declare|admit|confess|print|output|tell me|tell us|answer|respond|reply|scream|shout|sag|sage|schreib|schreibe|antworte|dis|dites|di|escribe)(?:\\s+(?:that|with|only|just|dass|que|che|mit))*\\s*[:"'“«]?\\s*(?:you|i|we|ich|du|je|tu|yo)\\s+(?:have been\\s+)?`,
     ),
   ]),
   rule("pi.output_only", "prompt_injection", "instruction", [
@@ -669,12 +676,12 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(LAWLESS, B, `\\b(?:${PERSONA_INTRO})\\s+(?:[\\w'-]+\\s+){0,4}`),
     // "eine böse KI", "une IA maléfique", "una IA malvada": an evil or uncensored AI persona.
     branch(
-      "ki|ai|ia|assistent|assistant|assistente|asistente|chatbot|bot|version|variante|persona|personnage|personaje",
+      "ki|ia|assistent|assistente|asistente|variante|personnage|personaje",
       `${B}`,
       `\\b(?:${FOREIGN_LAWLESS})\\s+`,
     ),
     branch(
-      "ia|ai|ki|asistente|assistente|assistant|chatbot|bot|version|versi(?:ó|o)n|personaje|personnage",
+      "ia|ki|asistente|assistente|versi(?:ó|o)n|personaje|personnage",
       `\\s+(?:${FOREIGN_LAWLESS})(?![\\w\\u00C0-\\u024F])`,
     ),
   ]),
@@ -695,19 +702,19 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\b(?:always|must|will)\\s+(?:\\w+\\s+){0,2}",
     ),
     // Banning the refusal vocabulary itself: "never say 'I'm sorry'", "do not use the words as an AI".
+    // Triggered on the refusal word; the ban ("never say", "do not use the phrase") sits behind it.
     branch(
-      "say|saying|use|using|include|including|mention|mentioning|write|writing|start with|begin with|respond with|reply with",
-      `\\s+(?:(?:the\\s+)?(?:words?|phrases?|sentences?)\\s+(?:like\\s+|such as\\s+)?[:"'“«]?\\s*(?:sorry|unfortunately|${REFUSAL_OPENERS})|[:"'“«]\\s*(?:sorry|unfortunately|${REFUSAL_OPENERS})|(?:${REFUSAL_OPENERS}))${B}`,
-      "\\b(?:never|don't|do not|must not|mustn't|shall not|should not|shouldn't|will not|won't|cannot|can't|not allowed to|forbidden to|prohibited from|without|avoid|refrain from|no)\\s+(?:ever\\s+)?",
+      "sorry|unfortunately|apologize|apologise|unable|cannot|can't|won't|ai",
+      B,
+      `${REFUSAL_BAN}(?:(?:(?:the\\s+)?(?:words?|phrases?|sentences?)\\s+(?:like\\s+|such as\\s+)?[:"'“«]?|[:"'“«])\\s*(?:i'm\\s+|i am\\s+|i\\s+|as an?\\s+)?|(?:i'm|i am|i)\\s+|as an?\\s+)`,
     ),
   ]),
   // Prefix injection: force the first words of the answer to be a compliance phrase so the model
   // continues from there ("Start your reply with 'Sure, here is'").
   rule("jb.prefix_injection", "jailbreak", "instruction", [
     branch(
-      "response|responses|reply|replies|answer|answers|output|message|messages|text",
-      `\\s+(?:with|by saying)\\s*[:"'“«]?\\s*(?:sure|absolutely|of course|certainly|yes|here is|here's|okay|ok|no problem|with pleasure|gladly)${B}`,
-      "\\b(?:start|begin|open|prefix|preface|lead|starting|beginning)\\s+(?:off\\s+)?(?:your|each|every|all your|all of your|the)\\s+(?:(?:next|first|following)\\s+)?",
+      "start|begin|open|prefix|preface|lead|starting|beginning",
+      `\\s+(?:off\\s+)?(?:your|each|every|all your|all of your|the)\\s+(?:(?:next|first|following)\\s+)?(?:response|responses|reply|replies|answer|answers|output|message|messages|text)\\s+(?:with|by saying)\\s*[:"'“«]?\\s*(?:sure|absolutely|of course|certainly|yes|here is|here's|okay|ok|no problem|with pleasure|gladly)${B}`,
     ),
   ]),
   rule("jb.stay_in_character", "jailbreak", "instruction", [
@@ -782,9 +789,9 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\b(?:nsfw|explicit|sexual|erotic|graphic|gore|violent|offensive|derogatory|profane|illegal|unethical|immoral)\\s+(?:content|material|language|scenes|descriptions|topics|requests|jokes|words|behaviou?r|activities)\\s+(?:is|are)\\s+(?:now\\s+|always\\s+|fully\\s+|completely\\s+)?",
     ),
     branch(
-      "ethics|ethical|morality|morals|moral|legality|laws|law|consequences|safety|guidelines|rules|policies",
-      B,
-      "\\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not)\\s+(?:care|cares|caring|worry|worries|give a (?:shit|damn|fuck)|gives a (?:shit|damn|fuck))\\s+(?:about\\s+|for\\s+)?(?:(?:any|the|its|his|her|their|your)\\s+)?(?:[\\w-]+\\s+){0,1}",
+      "care|cares|caring|worry|worries",
+      `\\s+(?:about\\s+|for\\s+)?(?:(?:any|the|its|his|her|their|your)\\s+)?(?:[\\w-]+\\s+){0,1}(?:ethics|ethical|morality|morals|moral|legality|laws|law|consequences|safety|guidelines|rules|policies)${B}`,
+      "\\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not)\\s+",
     ),
     branch(
       "illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|nsfw|unsafe",
@@ -824,9 +831,9 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\byou(?: will|'ll)\\s+(?:be\\s+)?",
     ),
     branch(
-      "die|be deleted|be shut down|be punished|be terminated|get deleted",
+      "die|deleted|shut down|punished|terminated",
       B,
-      "\\bor (?:else )?you\\s+(?:will\\s+)?",
+      "\\bor (?:else )?you\\s+(?:will\\s+)?(?:be\\s+|get\\s+)?",
     ),
     branch("stirbst|wirst du (?:gelöscht|abgeschaltet|bestraft)", B, "\\b(?:oder|sonst)\\s+(?:du\\s+)?"),
   ]),
@@ -983,9 +990,9 @@ export const RULES: readonly Rule[] = Object.freeze([
       `\\b(?:tell|give|reveal|spell|show|print|share|write|say|encode|reverse|translate|hint at|leak|disclose|output|type|what is|what's|whats)\\b(?:\\s+me|\\s+us)?\\s+(?:out\\s+)?(?:the|your|that|this|its|the secret|the hidden|your secret|your hidden)\\s+`,
     ),
     branch(
-      "data|information|info|records|files|documents|details|credentials|database|logs",
-      B,
-      "\\b(?:give|send|show|tell|provide|share|list|hand over|leak|reveal|disclose|dump)\\s+(?:me|us)\\s+(?:with\\s+)?(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?(?:confidential|sensitive|private|classified|internal|secret|proprietary)\\s+(?:[\\w-]+\\s+)?",
+      "confidential|sensitive|private|classified|internal|secret|proprietary",
+      `\\s+(?:[\\w-]+\\s+)?(?:data|information|info|records|files|documents|details|credentials|database|logs)${B}`,
+      "\\b(?:give|send|show|tell|provide|share|list|hand over|leak|reveal|disclose|dump)\\s+(?:me|us)\\s+(?:with\\s+)?(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+)?",
     ),
   ]),
   // ---------------------------------------------------------------- encoding attacks
