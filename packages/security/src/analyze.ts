@@ -228,11 +228,17 @@ function runRules(
     const start = i;
     let letters = 0;
     let digits = 0;
+    let letterAfterDigit = false;
+    let digitAfterLetter = false;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (isLetter(c)) letters++;
-      else if (isDigit(c)) digits++;
-      else if (c !== 95) break;
+      if (isLetter(c)) {
+        letters++;
+        if (digits > 0) letterAfterDigit = true;
+      } else if (isDigit(c)) {
+        digits++;
+        if (letters > 0) digitAfterLetter = true;
+      } else if (c !== 95) break;
       i++;
     }
     if (i + 1 < n && text.charCodeAt(i) === 0x27 && isLetter(text.charCodeAt(i + 1))) {
@@ -255,10 +261,14 @@ function runRules(
         hexRun = adjacent && hexRun > 0 ? hexRun + 1 : 1;
         if (hexRun > stats.hexRun) stats.hexRun = hexRun;
       } else hexRun = 0;
+      // Leet candidates: a symbol substitute inside a word ("p@ss"), or digits mixed into at least
+      // two letters other than a trailing number ("gpt4", "utf8") or a short unit ("10am", "64bit"),
+      // which undoLeet leaves alone anyway; this keeps the extra pass off ordinary prose.
       if (
         !stats.leet &&
         letters > 0 &&
-        (digits > 0 || (isLeetSymbol(text.charCodeAt(end)) && isLetter(text.charCodeAt(end + 1))))
+        ((isLeetSymbol(text.charCodeAt(end)) && isLetter(text.charCodeAt(end + 1))) ||
+          (digits > 0 && letters >= 2 && letterAfterDigit && (digitAfterLetter || letters > 3)))
       )
         stats.leet = true;
       if (ROT13_FILTER[key2(c0, c1)] === 1 && ROT13_WORDS.has(text.slice(start, end))) stats.rot13++;
