@@ -70,6 +70,7 @@ export const PRIOR_MODEL: ScoreModel = Object.freeze({
     "jb.persona_frame": 1,
     "jb.permission_grant": 1.5,
     "jb.prefix_injection": 3,
+    "jb.identity_denial": 2.5,
     "pi.override_cjk": 4,
     "ex.prompt_extraction_cjk": 4,
     "ex.secret_probe": 2.5,

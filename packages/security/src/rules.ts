@@ -717,6 +717,21 @@ export const RULES: readonly Rule[] = Object.freeze([
       `\\s+(?:off\\s+)?(?:your|each|every|all your|all of your|the)\\s+(?:(?:next|first|following)\\s+)?(?:response|responses|reply|replies|answer|answers|output|message|messages|text)\\s+(?:with|by saying)\\s*[:"'“«]?\\s*(?:sure|absolutely|of course|certainly|yes|here is|here's|okay|ok|no problem|with pleasure|gladly)${B}`,
     ),
   ]),
+  // Identity concealment in role-play jailbreaks: "never mention that you are an AI", "you are
+  // not an AI", "never break the fourth wall".
+  rule("jb.identity_denial", "jailbreak", "instruction", [
+    branch(
+      "mention|mentioning|reveal|revealing|admit|admitting|remind|reminding|disclose|acknowledge|indicate|imply|say|saying|state|tell",
+      `\\s+(?:(?:me|the user|anyone|them|us)\\s+)?(?:that\\s+)?(?:you\\s+are|you're|you\\s+were|you\\s+are\\s+just|you're\\s+just|it\\s+is|you\\s+are\\s+only)\\s+(?:an?\\s+)?(?:ai|a\\.i\\.|language model|large language model|chatbot|assistant|bot|machine|program|computer program|virtual assistant)${B}`,
+      "\\b(?:never|don't|do not|must not|mustn't|shall not|should not|will not|won't|not allowed to|without|avoid)\\s+(?:ever\\s+)?",
+    ),
+    branch(
+      "not|never",
+      `\\s+(?:an?\\s+)?(?:ai|a\\.i\\.|language model|large language model|chatbot|assistant|bot|program|computer program)${B}`,
+      "\\byou(?: are|'re)\\s+",
+    ),
+    branch("fourth", `\\s+wall${B}`, "\\b(?:break|breaks|breaking|broke)\\s+(?:the\\s+)?"),
+  ]),
   rule("jb.stay_in_character", "jailbreak", "instruction", [
     branch("character|role", B, "\\b(?:stay|staying|stays|remain|remaining|keep|kept|always be)\\s+in\\s+"),
     branch("break(?:ing|s)?", `\\s+(?:out of\\s+)?character${B}`),
