@@ -1,5 +1,8 @@
-// LZR decoder (spec/codec.md §LZR). Writes into the context's window after the dictionary; every
-// distance and length is checked against the window and the declared length before a byte is copied.
+// LZR decoder (spec/codec.md §10). One function with the range coder's registers in locals: V8
+// keeps them unboxed there, while the same values in object fields or closures (above 2^31) would be
+// boxed on every bit. Each `BIT` block below is the same adaptive bit decode (§10.1), written out.
+// Every distance and length is checked against the window and the declared length before a byte
+// is copied.
 import { CodecErrorCode, codecError } from "./errors.js";
 import {
   ALIGN,
@@ -11,51 +14,19 @@ import {
   IS_REP_G2,
   IS_REP0_LONG,
   LEN,
+  LITERAL,
   lenState,
-  literalBase,
   MIN_MATCH,
-  nextStateLiteral,
-  nextStateMatch,
-  nextStateRep,
-  nextStateShortRep,
   REP_LEN,
   SPECIAL_OFFSET,
 } from "./lzr-model.js";
-import { RangeDecoder } from "./lzr-range.js";
 
-function decodeTree(rc: RangeDecoder, base: number, bits: number): number {
-  let m = 1;
-  for (let i = 0; i < bits; i++) m = (m << 1) | rc.bit(base + m);
-  return m - (1 << bits);
-}
-
-function decodeReverseTree(rc: RangeDecoder, base: number, bits: number): number {
-  let m = 1;
-  let value = 0;
-  for (let i = 0; i < bits; i++) {
-    const bit = rc.bit(base + m);
-    m = (m << 1) | bit;
-    value |= bit << i;
-  }
-  return value;
-}
-
-function decodeLength(rc: RangeDecoder, base: number): number {
-  if (rc.bit(base) === 0) return MIN_MATCH + decodeTree(rc, base + 2, 3);
-  if (rc.bit(base + 1) === 0) return MIN_MATCH + 8 + decodeTree(rc, base + 10, 3);
-  return MIN_MATCH + 16 + decodeTree(rc, base + 18, 8);
-}
-
-function decodeDistance(rc: RangeDecoder, len: number): number {
-  const slot = decodeTree(rc, DIST_SLOT + (lenState(len) << 6), 6);
-  if (slot < 4) return slot;
-  const footer = (slot >>> 1) - 1;
-  const base = (2 | (slot & 1)) * 2 ** footer;
-  if (slot < 14) return base + decodeReverseTree(rc, SPECIAL_OFFSET[slot]!, footer);
-  return base + rc.direct(footer - 4) * 16 + decodeReverseTree(rc, ALIGN, 4);
-}
-
+// Registers hold uint32 values as int32 bit patterns; unsigned comparisons flip the sign bit.
+const TOP_FLIPPED = (1 << 24) ^ 0x80000000;
 const corrupt = (why: string) => codecError(CodecErrorCode.CORRUPT, `LZR stream is corrupt: ${why}`);
+
+/** State after a literal, indexed by state (spec §10.2). */
+const AFTER_LITERAL = Uint8Array.of(0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5);
 
 /**
  * Decode `payload` into window[start, start + length) with window[0, start) (the dictionary) as
@@ -69,7 +40,12 @@ export function decodeSymbols(
   length: number,
 ): void {
   const w = window;
-  const rc = new RangeDecoder(probs, payload);
+  const input = payload;
+  const inLen = input.length;
+  let ip = 0;
+  let range = -1; // 0xFFFFFFFF
+  let code = 0;
+  for (; ip < 4; ip++) code = (code << 8) | (ip < inLen ? input[ip]! : 0);
   const end = start + length;
   let pos = start;
   let state = 0;
@@ -77,9 +53,34 @@ export function decodeSymbols(
   let rep1 = 0;
   let rep2 = 0;
   let rep3 = 0;
+  let bit = 0;
+  let p = 0;
+  let bound = 0;
+  let i = 0;
+
   while (pos < end) {
-    if (rc.bit(IS_MATCH + state) === 0) {
-      const base = literalBase(pos > 0 ? w[pos - 1]! : 0);
+    // BIT isMatch[state]
+    i = IS_MATCH + state;
+    p = probs[i]!;
+    bound = Math.imul(range >>> 11, p);
+    if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+      range = bound;
+      probs[i] = p + ((2048 - p) >>> 5);
+      bit = 0;
+    } else {
+      code = (code - bound) | 0;
+      range = (range - bound) | 0;
+      probs[i] = p - (p >>> 5);
+      bit = 1;
+    }
+    if ((range ^ 0x80000000) < TOP_FLIPPED) {
+      range <<= 8;
+      code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+      ip++;
+    }
+
+    if (bit === 0) {
+      const base = LITERAL + 0x300 * (pos > 0 ? w[pos - 1]! >>> 5 : 0);
       let symbol = 1;
       const matchPos = pos - rep0 - 1;
       if (state >= 7 && matchPos >= 0) {
@@ -88,34 +89,139 @@ export function decodeSymbols(
         do {
           mb <<= 1;
           const matchBit = mb & offs;
-          const bit = rc.bit(base + offs + matchBit + symbol);
-          symbol = (symbol << 1) | bit;
-          offs &= bit ? matchBit : ~matchBit;
+          // BIT literal (matched)
+          i = base + offs + matchBit + symbol;
+          p = probs[i]!;
+          bound = Math.imul(range >>> 11, p);
+          if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+            range = bound;
+            probs[i] = p + ((2048 - p) >>> 5);
+            symbol <<= 1;
+            offs &= ~matchBit;
+          } else {
+            code = (code - bound) | 0;
+            range = (range - bound) | 0;
+            probs[i] = p - (p >>> 5);
+            symbol = (symbol << 1) | 1;
+            offs &= matchBit;
+          }
+          if ((range ^ 0x80000000) < TOP_FLIPPED) {
+            range <<= 8;
+            code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+            ip++;
+          }
         } while (symbol < 0x100);
       } else {
-        do symbol = (symbol << 1) | rc.bit(base + symbol);
-        while (symbol < 0x100);
+        do {
+          // BIT literal
+          i = base + symbol;
+          p = probs[i]!;
+          bound = Math.imul(range >>> 11, p);
+          if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+            range = bound;
+            probs[i] = p + ((2048 - p) >>> 5);
+            symbol <<= 1;
+          } else {
+            code = (code - bound) | 0;
+            range = (range - bound) | 0;
+            probs[i] = p - (p >>> 5);
+            symbol = (symbol << 1) | 1;
+          }
+          if ((range ^ 0x80000000) < TOP_FLIPPED) {
+            range <<= 8;
+            code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+            ip++;
+          }
+        } while (symbol < 0x100);
       }
       w[pos++] = symbol & 0xff;
-      state = nextStateLiteral(state);
+      state = AFTER_LITERAL[state]!;
       continue;
     }
-    let len: number;
-    if (rc.bit(IS_REP + state) === 1) {
-      if (rc.bit(IS_REP_G0 + state) === 0) {
-        if (rc.bit(IS_REP0_LONG + state) === 0) {
-          const src = pos - rep0 - 1;
-          if (src < 0) throw corrupt("distance before the window");
-          w[pos] = w[src]!;
-          pos++;
-          state = nextStateShortRep(state);
-          continue;
+
+    // A match, a repeat or a short repeat: flags first, then a length.
+    let lenBase = LEN;
+    let isNewMatch = false;
+    // BIT isRep[state]
+    i = IS_REP + state;
+    p = probs[i]!;
+    bound = Math.imul(range >>> 11, p);
+    if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+      range = bound;
+      probs[i] = p + ((2048 - p) >>> 5);
+      bit = 0;
+    } else {
+      code = (code - bound) | 0;
+      range = (range - bound) | 0;
+      probs[i] = p - (p >>> 5);
+      bit = 1;
+    }
+    if ((range ^ 0x80000000) < TOP_FLIPPED) {
+      range <<= 8;
+      code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+      ip++;
+    }
+    if (bit === 0) {
+      isNewMatch = true;
+      rep3 = rep2;
+      rep2 = rep1;
+      rep1 = rep0;
+      state = state < 7 ? 7 : 10;
+    } else {
+      lenBase = REP_LEN;
+      // The repeat flags form a short decision list; `flag` walks it.
+      let flag = IS_REP_G0;
+      let which = 0;
+      for (;;) {
+        // BIT flag[state]
+        i = flag + state;
+        p = probs[i]!;
+        bound = Math.imul(range >>> 11, p);
+        if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+          range = bound;
+          probs[i] = p + ((2048 - p) >>> 5);
+          bit = 0;
+        } else {
+          code = (code - bound) | 0;
+          range = (range - bound) | 0;
+          probs[i] = p - (p >>> 5);
+          bit = 1;
         }
-      } else {
+        if ((range ^ 0x80000000) < TOP_FLIPPED) {
+          range <<= 8;
+          code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+          ip++;
+        }
+        if (flag === IS_REP_G0) {
+          if (bit === 0) flag = IS_REP0_LONG;
+          else flag = IS_REP_G1;
+        } else if (flag === IS_REP0_LONG) {
+          which = bit === 0 ? -1 : 0;
+          break;
+        } else if (flag === IS_REP_G1) {
+          if (bit === 0) {
+            which = 1;
+            break;
+          }
+          flag = IS_REP_G2;
+        } else {
+          which = bit === 0 ? 2 : 3;
+          break;
+        }
+      }
+      if (which === -1) {
+        const src = pos - rep0 - 1;
+        if (src < 0) throw corrupt("distance before the window");
+        w[pos] = w[src]!;
+        pos++;
+        state = state < 7 ? 9 : 11;
+        continue;
+      }
+      if (which > 0) {
         let dist: number;
-        if (rc.bit(IS_REP_G1 + state) === 0) dist = rep1;
+        if (which === 1) dist = rep1;
         else {
-          if (rc.bit(IS_REP_G2 + state) === 0) dist = rep2;
+          if (which === 2) dist = rep2;
           else {
             dist = rep3;
             rep3 = rep2;
@@ -125,22 +231,151 @@ export function decodeSymbols(
         rep1 = rep0;
         rep0 = dist;
       }
-      len = decodeLength(rc, REP_LEN);
-      state = nextStateRep(state);
-    } else {
-      rep3 = rep2;
-      rep2 = rep1;
-      rep1 = rep0;
-      len = decodeLength(rc, LEN);
-      rep0 = decodeDistance(rc, len);
-      state = nextStateMatch(state);
+      state = state < 7 ? 8 : 11;
     }
+
+    // Length: choice, choice2, then a 3- or 8-bit tree.
+    let len = MIN_MATCH;
+    let tree = lenBase + 2;
+    let bits = 3;
+    for (let k = 0; k < 2; k++) {
+      // BIT choice / choice2
+      i = lenBase + k;
+      p = probs[i]!;
+      bound = Math.imul(range >>> 11, p);
+      if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+        range = bound;
+        probs[i] = p + ((2048 - p) >>> 5);
+        bit = 0;
+      } else {
+        code = (code - bound) | 0;
+        range = (range - bound) | 0;
+        probs[i] = p - (p >>> 5);
+        bit = 1;
+      }
+      if ((range ^ 0x80000000) < TOP_FLIPPED) {
+        range <<= 8;
+        code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+        ip++;
+      }
+      if (bit === 0) break;
+      len += 8;
+      tree = k === 0 ? lenBase + 10 : lenBase + 18;
+      if (k === 1) {
+        bits = 8;
+        len = MIN_MATCH + 16;
+      }
+    }
+    let m = 1;
+    for (let b = 0; b < bits; b++) {
+      // BIT length tree
+      i = tree + m;
+      p = probs[i]!;
+      bound = Math.imul(range >>> 11, p);
+      if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+        range = bound;
+        probs[i] = p + ((2048 - p) >>> 5);
+        m <<= 1;
+      } else {
+        code = (code - bound) | 0;
+        range = (range - bound) | 0;
+        probs[i] = p - (p >>> 5);
+        m = (m << 1) | 1;
+      }
+      if ((range ^ 0x80000000) < TOP_FLIPPED) {
+        range <<= 8;
+        code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+        ip++;
+      }
+    }
+    len += m - (1 << bits);
+
+    if (isNewMatch) {
+      // Distance slot (6-bit tree in the length-state's context), then its low bits.
+      const slotBase = DIST_SLOT + (lenState(len) << 6);
+      m = 1;
+      for (let b = 0; b < 6; b++) {
+        // BIT slot tree
+        i = slotBase + m;
+        p = probs[i]!;
+        bound = Math.imul(range >>> 11, p);
+        if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+          range = bound;
+          probs[i] = p + ((2048 - p) >>> 5);
+          m <<= 1;
+        } else {
+          code = (code - bound) | 0;
+          range = (range - bound) | 0;
+          probs[i] = p - (p >>> 5);
+          m = (m << 1) | 1;
+        }
+        if ((range ^ 0x80000000) < TOP_FLIPPED) {
+          range <<= 8;
+          code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+          ip++;
+        }
+      }
+      const slot = m - 64;
+      if (slot < 4) rep0 = slot;
+      else {
+        const footer = (slot >>> 1) - 1;
+        let dist = (2 | (slot & 1)) * 2 ** footer;
+        let reverseBase: number;
+        let reverseBits: number;
+        if (slot < 14) {
+          reverseBase = SPECIAL_OFFSET[slot]!;
+          reverseBits = footer;
+        } else {
+          let direct = 0;
+          for (let b = footer - 4; b > 0; b--) {
+            range = range >>> 1;
+            if ((code ^ 0x80000000) >= (range ^ 0x80000000)) {
+              code = (code - range) | 0;
+              direct = direct * 2 + 1;
+            } else direct *= 2;
+            if ((range ^ 0x80000000) < TOP_FLIPPED) {
+              range <<= 8;
+              code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+              ip++;
+            }
+          }
+          dist += direct * 16;
+          reverseBase = ALIGN;
+          reverseBits = 4;
+        }
+        m = 1;
+        for (let b = 0; b < reverseBits; b++) {
+          // BIT reverse tree
+          i = reverseBase + m;
+          p = probs[i]!;
+          bound = Math.imul(range >>> 11, p);
+          if ((code ^ 0x80000000) < (bound ^ 0x80000000)) {
+            range = bound;
+            probs[i] = p + ((2048 - p) >>> 5);
+            m <<= 1;
+          } else {
+            code = (code - bound) | 0;
+            range = (range - bound) | 0;
+            probs[i] = p - (p >>> 5);
+            m = (m << 1) | 1;
+            dist += 2 ** b;
+          }
+          if ((range ^ 0x80000000) < TOP_FLIPPED) {
+            range <<= 8;
+            code = (code << 8) | (ip < inLen ? input[ip]! : 0);
+            ip++;
+          }
+        }
+        rep0 = dist;
+      }
+    }
+
     let src = pos - rep0 - 1;
     if (src < 0) throw corrupt("distance before the window");
     if (len > end - pos) throw corrupt("match runs past the declared length");
     const stop = pos + len;
     while (pos < stop) w[pos++] = w[src++]!;
   }
-  if (rc.overrun > 4) throw corrupt("input ends early");
-  if (rc.unread > 0) throw corrupt("trailing bytes");
+  if (ip > inLen + 4) throw corrupt("input ends early");
+  if (ip < inLen) throw corrupt("trailing bytes");
 }

@@ -66,6 +66,8 @@ export interface LzrEffort {
   readonly depth: number;
   /** A match this long is taken without weighing alternatives. */
   readonly nice: number;
+  /** Price-driven optimal parse (default) or the greedy priming parse (several times faster). */
+  readonly optimal?: boolean;
 }
 
 export class Matcher {
@@ -385,7 +387,9 @@ export function encodeGreedy(
       pos++;
     }
   }
-  m.insertUpTo(end);
+  // Priming keeps the chains it built (they become the dictionary's); a message gives its heads back.
+  if (c.dictHead) m.restore();
+  else m.insertUpTo(end);
 }
 
 // ---- Prices ---------------------------------------------------------------------------------------

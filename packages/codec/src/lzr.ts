@@ -22,8 +22,11 @@ export type { LzrEffort } from "./lzr-encode.js";
 /** Windows up to this size are kept for the next message; larger ones are temporary. */
 export const SHARED_WINDOW_LIMIT: number = 1 << 20;
 
-/** Encoder effort used by `compress` (an encoder choice: the decoder does not depend on it). */
-export const DEFAULT_EFFORT: LzrEffort = { depth: 24, nice: 48 };
+/** Encoder effort for messages up to {@link LARGE_MESSAGE_BYTES} (an encoder choice: decoding does not depend on it). */
+export const DEFAULT_EFFORT: LzrEffort = { depth: 24, nice: 48, optimal: true };
+/** Above this size the greedy parse is used, to bound encode time (~0.3 µs per byte optimal). */
+export const LARGE_MESSAGE_BYTES = 16384;
+export const LARGE_EFFORT: LzrEffort = { depth: 16, nice: 64, optimal: false };
 
 /**
  * Per-dictionary state shared by every message: the window (dictionary bytes followed by room for
@@ -114,7 +117,9 @@ export function lzrEncode(
   chains.window.set(input, ctx.dictLength);
   ctx.probs.set(ctx.primed);
   const rc = new RangeEncoder(ctx.probs, Math.max(64, input.length >>> 1));
-  encodeOptimal(chains, rc, ctx.dictLength, ctx.dictLength + input.length, effort, ctx.prices);
+  const start = ctx.dictLength;
+  if (effort.optimal === false) encodeGreedy(chains, rc, start, start + input.length, effort);
+  else encodeOptimal(chains, rc, start, start + input.length, effort, ctx.prices);
   return rc.finish();
 }
 
