@@ -14,7 +14,7 @@ interface DictArgs {
   files: string[] | undefined;
   output: string | undefined;
   size: number;
-  sampleBytes: number;
+  "sample-bytes": number;
 }
 
 /** `m2m dict train FILES… -o app.dict`: build a dictionary from an application's own traffic. */
@@ -52,7 +52,7 @@ export const dictCommand: M2MCommand<DictArgs> = {
         );
       }
     }
-    const dictionary = trainDictionary(samples, { maxBytes: args.size, sampleBytes: args.sampleBytes });
+    const dictionary = trainDictionary(samples, { maxBytes: args.size, sampleBytes: args["sample-bytes"] });
     await writeFile(args.output, encodeDictionaryFile(dictionary));
     process.stderr.write(
       `wrote ${args.output}: ${dictionary.bytes.length} bytes, id ${dictionary.idHex}, from ${files.length} files\n`,
