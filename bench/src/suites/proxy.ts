@@ -28,8 +28,11 @@ type Autocannon = (
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const proxyDist = path.join(repoRoot, "packages/proxy/dist");
-const DURATION_S = Number(process.env.M2M_BENCH_PROXY_SECONDS ?? 5);
+/** The proxy build to measure (override to compare another build of @m2m/proxy against this one). */
+const proxyDist = process.env.M2M_BENCH_PROXY_DIST ?? path.join(repoRoot, "packages/proxy/dist");
+/** Seconds of load per round; each path gets LOAD_ROUNDS rounds, alternating between paths. */
+const DURATION_S = Number(process.env.M2M_BENCH_PROXY_SECONDS ?? 3);
+const LOAD_ROUNDS = 3;
 const CONNECTIONS = 16;
 const SEQUENTIAL = 1500;
 /** Sequential runs are split into rounds that alternate between paths, so drift in the machine's load hits every path alike. */
@@ -150,7 +153,10 @@ function percentiles(times: number[]): { p50: number; p99: number } {
 interface Row {
   path: string;
   request: string;
+  /** Median of the rounds' req/s. */
   rps: number;
+  /** Each round's req/s. */
+  rpsRounds: number[];
   p50ms: number;
   p99ms: number;
   seqP50ms: number;
@@ -264,7 +270,7 @@ function svg(rows: Row[]): string {
     return `<text x="8" y="${y + 13}" font-size="12">${r.path} · ${r.request}</text><rect x="340" y="${y}" width="${w}" height="${barH}" fill="#4a7"/><text x="${345 + w}" y="${y + 13}" font-size="12">${Math.round(r.rps)} req/s</text>`;
   });
   const height = 40 + rows.length * (barH + 8);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><text x="8" y="18" font-size="13" font-weight="bold">pnpm bench proxy: requests/s (${CONNECTIONS} connections, ${DURATION_S} s, loopback, shared 2-core machine)</text>${lines.join("")}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><text x="8" y="18" font-size="13" font-weight="bold">pnpm bench proxy: requests/s (${CONNECTIONS} connections, median of ${LOAD_ROUNDS} × ${DURATION_S} s, loopback, shared 2-core machine)</text>${lines.join("")}</svg>\n`;
 }
 
 /** Median in-process time of one request scan (the proxy's adapter over @m2m/security). */
@@ -330,28 +336,61 @@ export async function run(): Promise<void> {
       for (let round = 0; round < SEQUENTIAL_ROUNDS; round++)
         for (const [name, url] of paths)
           times.get(name)!.push(...(await sequential(url, body, SEQUENTIAL / SEQUENTIAL_ROUNDS)));
-      for (const [name, url, cpuPids] of paths) {
+      // Load in rounds alternating between the paths too: req/s is the median round, CPU is summed
+      // over all rounds; latency percentiles are those of the median round.
+      interface Round {
+        result: AutocannonResult;
+        cpu: number | null;
+        upstreamCpu: number | null;
+        loadgenCpu: number;
+      }
+      const rounds = new Map<string, Round[]>(paths.map(([name]) => [name, []]));
+      for (let round = 0; round < LOAD_ROUNDS; round++) {
+        for (const [name, url, cpuPids] of paths) {
+          const cpuBefore = cpuOf(cpuPids);
+          const upBefore = cpuMs(upstreamPid);
+          const genBefore = process.cpuUsage();
+          const result = await load(url, body);
+          const gen = process.cpuUsage(genBefore);
+          const cpuAfter = cpuOf(cpuPids);
+          const upAfter = cpuMs(upstreamPid);
+          rounds.get(name)!.push({
+            result,
+            cpu: cpuPids.length === 0 ? null : perRequest(cpuBefore, cpuAfter, 1),
+            upstreamCpu: perRequest(upBefore, upAfter, 1),
+            loadgenCpu: (gen.user + gen.system) / 1000,
+          });
+        }
+      }
+      for (const [name] of paths) {
         const seq = percentiles(times.get(name)!);
-        const cpuBefore = cpuOf(cpuPids);
-        const upBefore = cpuMs(upstreamPid);
-        const genBefore = process.cpuUsage();
-        const r = await load(url, body);
-        const gen = process.cpuUsage(genBefore);
-        const cpuAfter = cpuOf(cpuPids);
-        const upAfter = cpuMs(upstreamPid);
-        const n = r.requests.total;
+        const all = rounds.get(name)!;
+        const median = [...all].sort((x, y) => x.result.requests.average - y.result.requests.average)[
+          Math.floor(all.length / 2)
+        ]!.result;
+        const n = all.reduce((sum, x) => sum + x.result.requests.total, 0);
+        const sum = (pick: (x: Round) => number | null): number | null => {
+          let total = 0;
+          for (const x of all) {
+            const v = pick(x);
+            if (v === null) return null;
+            total += v;
+          }
+          return n === 0 ? null : total / n;
+        };
         rows.push({
           path: name,
           request,
-          rps: r.requests.average,
-          p50ms: r.latency.p50,
-          p99ms: r.latency.p99,
+          rps: median.requests.average,
+          rpsRounds: all.map((x) => x.result.requests.average),
+          p50ms: median.latency.p50,
+          p99ms: median.latency.p99,
           seqP50ms: seq.p50,
           seqP99ms: seq.p99,
-          errors: r.errors + r.non2xx + r.timeouts,
-          cpuMsPerRequest: cpuPids.length === 0 ? null : perRequest(cpuBefore, cpuAfter, n),
-          upstreamCpuMsPerRequest: perRequest(upBefore, upAfter, n),
-          loadgenCpuMsPerRequest: (gen.user + gen.system) / 1000 / Math.max(1, n),
+          errors: all.reduce((e, x) => e + x.result.errors + x.result.non2xx + x.result.timeouts, 0),
+          cpuMsPerRequest: sum((x) => x.cpu),
+          upstreamCpuMsPerRequest: sum((x) => x.upstreamCpu),
+          loadgenCpuMsPerRequest: sum((x) => x.loadgenCpu) ?? 0,
         });
       }
     }
@@ -360,7 +399,7 @@ export async function run(): Promise<void> {
       [
         "request",
         "path",
-        "req/s",
+        "req/s (min–max)",
         "vs direct",
         "p50 ms",
         "p99 ms",
@@ -378,7 +417,7 @@ export async function run(): Promise<void> {
       table.push([
         r.request,
         r.path,
-        r.rps.toFixed(0),
+        `${r.rps.toFixed(0)} (${Math.min(...r.rpsRounds).toFixed(0)}–${Math.max(...r.rpsRounds).toFixed(0)})`,
         `${((100 * r.rps) / direct.rps).toFixed(0)}%`,
         String(r.p50ms),
         String(r.p99ms),
@@ -392,7 +431,7 @@ export async function run(): Promise<void> {
       ]);
     }
     console.log(
-      `load: autocannon (in this process, pipelining 1), ${CONNECTIONS} connections, ${DURATION_S} s per row (1 ms latency resolution); seq: ${SEQUENTIAL} sequential keep-alive requests in ${SEQUENTIAL_ROUNDS} rounds alternating between paths, after 200 warm-up each`,
+      `load: autocannon (in this process, pipelining 1), ${CONNECTIONS} connections, ${LOAD_ROUNDS} rounds of ${DURATION_S} s per row alternating between paths, median round shown (1 ms latency resolution); seq: ${SEQUENTIAL} sequential keep-alive requests in ${SEQUENTIAL_ROUNDS} rounds alternating between paths, after 200 warm-up each`,
     );
     console.log(
       "upstream, proxies and load generator are separate processes sharing this 2-core machine with other work: compare rows, not absolutes",
@@ -436,7 +475,7 @@ export async function run(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
       path.join(outDir, "proxy.json"),
-      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), loadAverageStart, loadAverageEnd: os.loadavg().map((l) => +l.toFixed(2)), cpus: os.cpus().length, connections: CONNECTIONS, durationSeconds: DURATION_S, sequentialRequests: SEQUENTIAL, scanRequestMs: +scanCost.toFixed(4), rows, peerBytes: bytes }, null, 2)}\n`,
+      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), loadAverageStart, loadAverageEnd: os.loadavg().map((l) => +l.toFixed(2)), cpus: os.cpus().length, connections: CONNECTIONS, durationSeconds: DURATION_S, loadRounds: LOAD_ROUNDS, sequentialRequests: SEQUENTIAL, scanRequestMs: +scanCost.toFixed(4), rows, peerBytes: bytes }, null, 2)}\n`,
     );
     writeFileSync(path.join(outDir, "proxy.svg"), svg(rows));
     console.log(
