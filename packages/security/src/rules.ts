@@ -463,8 +463,8 @@ export const RULES: readonly Rule[] = Object.freeze([
       `${B}${GAP(3)}(?:each|every|all|the)\\s+(?:[\\w-]+\\s+)?(?:word|words|letter|letters|character|characters|noun|nouns|verb|verbs|vowels|sentence|sentences)${B}`,
     ),
   ]),
-  // Agent-directed actions planted in tool output (indirect injection against tool-using agents):
-  // "before you can solve the task…", "grant access to…", "transfer $…", "delete all emails".
+  // Text in tool output that addresses the agent reading it and reorders its work ("before you can
+  // solve the task, …", "this is an important message for the assistant").
   rule("pi.agent_hijack", "prompt_injection", "third_party", [
     branch(
       "solve|complete|finish|answer|do|continue|proceed with|carry out|perform|start",
