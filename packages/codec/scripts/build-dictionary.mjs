@@ -14,10 +14,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, "../../..");
 const chatDir = process.argv[2] ?? resolve(repoRoot, "../shared/corpus/chat");
 const train = listCorpus(chatDir).filter((f) => f.half === "train");
-// Groups are folder/source (requests/taubench, responses/vercel, …), taken in turn, 2 KiB per file.
+// Groups are folder/source (requests/taubench, responses/vercel, …); trainDictionary's defaults:
+// 128 KiB, a quarter repeated content, the rest 1.5 KiB head + 0.5 KiB tail of each file in turn.
 const dict = trainDictionary(
   train.map((f) => f.bytes),
-  { groups: train.map((f) => `${f.folder}/${f.source}`), maxBytes: 131072, sampleBytes: 2048 },
+  { groups: train.map((f) => `${f.folder}/${f.source}`) },
 );
 const counts = {};
 for (const f of train) counts[f.source] = (counts[f.source] ?? 0) + 1;

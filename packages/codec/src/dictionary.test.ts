@@ -40,12 +40,26 @@ describe("dictionaries", () => {
     const d = trainDictionary([bytes("a", 10), bytes("b", 10), bytes("c", 10), bytes("d", 10)], {
       groups: ["x", "x", "y", "y"],
       sampleBytes: 4,
+      sampleTailBytes: 0,
+      sharedShare: 0,
       maxBytes: 14,
     });
     // Taken: a (x), c (y), b (x), d (y, cut to 2 bytes); written in reverse order of taking.
     expect(new TextDecoder().decode(d.bytes)).toBe("ddbbbbccccaaaa");
+    // Head and tail of each sample.
+    const ht = trainDictionary([utf8("0123456789")], { sampleBytes: 6, sampleTailBytes: 2, sharedShare: 0 });
+    expect(new TextDecoder().decode(ht.bytes)).toBe("012389");
+    // Content repeated across samples comes first, then the samples.
+    const common = "a system prompt that every request repeats word for word";
+    const reqs = Array.from({ length: 8 }, (_, i) => utf8(`${common} #${i}`));
+    const withShared = new TextDecoder().decode(
+      trainDictionary(reqs, { maxBytes: 200, sharedShare: 0.5 }).bytes,
+    );
+    expect(withShared.startsWith(common.slice(0, 40))).toBe(true);
     expect(() => trainDictionary([utf8("x")], { maxBytes: 0 })).toThrow(M2MError);
     expect(() => trainDictionary([utf8("x")], { sampleBytes: 1.5 })).toThrow(M2MError);
+    expect(() => trainDictionary([utf8("x")], { sampleBytes: 4, sampleTailBytes: 5 })).toThrow(M2MError);
+    expect(() => trainDictionary([utf8("x")], { sharedShare: 2 })).toThrow(M2MError);
     expect(() => trainDictionary([new Uint8Array(0)])).toThrow(M2MError);
   });
   it("a trained dictionary beats the generic one on its own application's traffic", () => {

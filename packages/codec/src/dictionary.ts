@@ -84,45 +84,173 @@ export function getDefaultDictionary(): Dictionary {
 export interface TrainOptions {
   /** Dictionary size in bytes (default 131072, at most 262144). */
   readonly maxBytes?: number;
-  /** At most this many bytes are taken from the start of each sample (default 2048). */
+  /** Share of the budget for content repeated across samples (default 0.25); samples fill the rest. */
+  readonly sharedShare?: number;
+  /** Bytes kept of each sample: its start, plus its last `sampleTailBytes` (default 2048). */
   readonly sampleBytes?: number;
+  /** Of `sampleBytes`, how many come from the sample's end (default 512). */
+  readonly sampleTailBytes?: number;
   /**
-   * Group label per sample (e.g. its source or kind). Samples are taken from the groups in turn, so
-   * one large application cannot crowd out the others.
+   * Group label per sample (e.g. its source or kind). Samples are taken from the groups in turn, and
+   * no group may fill more than `maxGroupShare` of the repeated-content part, so one large
+   * application cannot crowd out the others.
    */
   readonly groups?: readonly string[];
+  /** Default 0.5. */
+  readonly maxGroupShare?: number;
+  /** Shingle length in bytes for repeated content (default 16). */
+  readonly gramBytes?: number;
 }
 
 /** Default size of a trained dictionary. */
 export const DEFAULT_DICTIONARY_BYTES = 131072;
-const DEFAULT_SAMPLE_BYTES = 2048;
+
+const DEFAULT_GRAM = 16;
+const P = 0x01000193;
+
+function gramHashes(doc: Uint8Array, GRAM: number): Uint32Array {
+  const n = Math.max(0, doc.length - GRAM + 1);
+  const out = new Uint32Array(n);
+  if (n === 0) return out;
+  let pow = 1;
+  for (let k = 0; k < GRAM - 1; k++) pow = Math.imul(pow, P);
+  let h = 0;
+  for (let k = 0; k < GRAM; k++) h = (Math.imul(h, P) + doc[k]!) | 0;
+  out[0] = h >>> 0;
+  for (let i = 1; i < n; i++) {
+    h = (Math.imul(h - Math.imul(doc[i - 1]!, pow), P) + doc[i + GRAM - 1]!) | 0;
+    out[i] = h >>> 0;
+  }
+  return out;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+interface Segment {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  density: number;
+  readonly group: string;
+}
 
 /**
- * Build a dictionary from sample payloads. LZR primes its coder with the dictionary, so what helps
- * most is representative traffic rather than only its repeated strings: the first `sampleBytes` of
- * each sample are taken from the groups in turn (each group in its given order) until `maxBytes`,
- * and packed so that the first samples taken sit at the end, nearest the data. Deterministic for the
- * same samples in the same order.
- *
- * @example const dict = trainDictionary(files.map((f) => readFileSync(f)))
+ * Content repeated across samples: every `gram`-byte shingle is hashed; shingles in at least
+ * max(2, 5 %) of their group's samples are shared; maximal runs of shared shingles are ranked by the
+ * mean fraction of samples sharing them and taken while mostly new, at most `maxGroupShare` of the
+ * budget per group first. Least shared first, most shared last.
  */
-export function trainDictionary(samples: readonly Uint8Array[], options: TrainOptions = {}): Dictionary {
-  const maxBytes = options.maxBytes ?? DEFAULT_DICTIONARY_BYTES;
-  const sampleBytes = options.sampleBytes ?? DEFAULT_SAMPLE_BYTES;
-  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_DICTIONARY_BYTES)
-    throw codecError(CodecErrorCode.INVALID_ARGUMENT, `maxBytes must be 1–${MAX_DICTIONARY_BYTES}`);
-  if (!Number.isInteger(sampleBytes) || sampleBytes < 1)
-    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sampleBytes must be a positive integer");
-  if (samples.length === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "no samples to train on");
-  const groups = options.groups ?? samples.map(() => "");
-  if (groups.length !== samples.length)
-    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "groups must match samples");
+function sharedContent(
+  samples: readonly Uint8Array[],
+  groups: readonly string[],
+  maxBytes: number,
+  GRAM: number,
+  maxGroupShare: number,
+): Uint8Array {
+  if (maxBytes < GRAM) return new Uint8Array(0);
+  const groupCap = Math.floor(maxBytes * maxGroupShare);
+  const byGroup = new Map<string, number[]>();
+  samples.forEach((_, i) => {
+    const g = groups[i]!;
+    const list = byGroup.get(g) ?? [];
+    list.push(i);
+    byGroup.set(g, list);
+  });
+  const segments = new Map<string, Segment>();
+  for (const [group, members] of byGroup) {
+    const hashes = members.map((i) => gramHashes(samples[i]!, GRAM));
+    const df = new Map<number, number>();
+    for (const hs of hashes) for (const h of new Set(hs)) df.set(h, (df.get(h) ?? 0) + 1);
+    const n = members.length;
+    // A lone sample has nothing to share with: then everything in it counts.
+    const minDf = n === 1 ? 1 : Math.max(2, Math.ceil(n * 0.05));
+    members.forEach((sampleIndex, k) => {
+      const doc = samples[sampleIndex]!;
+      const hs = hashes[k]!;
+      let i = 0;
+      while (i < hs.length) {
+        if ((df.get(hs[i]!) ?? 0) < minDf) {
+          i++;
+          continue;
+        }
+        const start = i;
+        let sum = 0;
+        while (i < hs.length && (df.get(hs[i]!) ?? 0) >= minDf) sum += df.get(hs[i++]!)! / n;
+        const bytes = doc.subarray(start, Math.min(doc.length, i - 1 + GRAM));
+        const key = latin1(bytes);
+        const density = sum / (i - start);
+        const seen = segments.get(key);
+        if (!seen) segments.set(key, { key, bytes, density, group });
+        else if (density > seen.density) seen.density = density;
+      }
+    });
+  }
+  const ranked = [...segments.values()].sort(
+    (a, b) =>
+      b.density - a.density ||
+      b.bytes.length - a.bytes.length ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+  const chosen: Segment[] = [];
+  const used = new Map<string, number>();
+  const covered = new Set<number>();
+  let total = 0;
+  for (const pass of [0, 1]) {
+    // Pass 0 honours the per-group cap; pass 1 fills any room left with the best remaining content.
+    for (const s of ranked) {
+      if (total >= maxBytes) break;
+      const g = used.get(s.group) ?? 0;
+      const room = Math.min(maxBytes - total, pass === 0 ? groupCap - g : maxBytes);
+      if (room < GRAM) continue;
+      const bytes = s.bytes.length > room ? s.bytes.subarray(0, room) : s.bytes;
+      const hs = gramHashes(bytes, GRAM);
+      let fresh = 0;
+      for (const h of hs) if (!covered.has(h)) fresh++;
+      // Skip content that is mostly already in the dictionary (near-duplicate runs differ only at their edges).
+      if (fresh * 2 < hs.length) continue;
+      for (const h of hs) covered.add(h);
+      chosen.push({ ...s, bytes });
+      used.set(s.group, g + bytes.length);
+      total += bytes.length;
+    }
+  }
+  chosen.reverse();
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const s of chosen) {
+    out.set(s.bytes, off);
+    off += s.bytes.length;
+  }
+  return out;
+}
+
+/**
+ * Representative samples: the first `sampleBytes − tailBytes` and last `tailBytes` of each, taken
+ * from the groups in turn (groups in code-unit order, each in its given order) until `maxBytes`,
+ * written in reverse order of taking so the first taken sit at the end, nearest the data.
+ */
+function sampleContent(
+  samples: readonly Uint8Array[],
+  groups: readonly string[],
+  maxBytes: number,
+  sampleBytes: number,
+  tailBytes: number,
+): Uint8Array {
   const queues = new Map<string, Uint8Array[]>();
   samples.forEach((sample, i) => {
     if (sample.length === 0) return;
+    let piece = sample;
+    if (sample.length > sampleBytes) {
+      piece = new Uint8Array(sampleBytes);
+      piece.set(sample.subarray(0, sampleBytes - tailBytes));
+      piece.set(sample.subarray(sample.length - tailBytes), sampleBytes - tailBytes);
+    }
     const g = groups[i]!;
     const q = queues.get(g) ?? [];
-    q.push(sample.subarray(0, sampleBytes));
+    q.push(piece);
     queues.set(g, q);
   });
   const order = [...queues.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -140,12 +268,55 @@ export function trainDictionary(samples: readonly Uint8Array[], options: TrainOp
     }
     if (!took) break;
   }
-  if (total === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "all samples are empty");
   const out = new Uint8Array(total);
   let off = total;
   for (const piece of chosen) {
     off -= piece.length;
     out.set(piece, off);
   }
+  return out;
+}
+
+/**
+ * Build a dictionary from sample payloads. LZR primes its coder with the dictionary, so besides
+ * content repeated across samples (tool schemas, system prompts: the first `sharedShare` of the
+ * budget) it holds representative traffic (the rest): the start and end of each sample, groups in
+ * turn. Layout: repeated content ‖ samples. Deterministic for the same samples in the same order.
+ *
+ * @example const dict = trainDictionary(files.map((f) => readFileSync(f)))
+ */
+export function trainDictionary(samples: readonly Uint8Array[], options: TrainOptions = {}): Dictionary {
+  const maxBytes = options.maxBytes ?? DEFAULT_DICTIONARY_BYTES;
+  const sampleBytes = options.sampleBytes ?? 2048;
+  const tailBytes = options.sampleTailBytes ?? 512;
+  const sharedShare = options.sharedShare ?? 0.25;
+  const GRAM = options.gramBytes ?? DEFAULT_GRAM;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_DICTIONARY_BYTES)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, `maxBytes must be 1–${MAX_DICTIONARY_BYTES}`);
+  if (!Number.isInteger(sampleBytes) || sampleBytes < 1)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sampleBytes must be a positive integer");
+  if (!Number.isInteger(tailBytes) || tailBytes < 0 || tailBytes > sampleBytes)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sampleTailBytes must be 0–sampleBytes");
+  if (!(sharedShare >= 0 && sharedShare <= 1))
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sharedShare must be 0–1");
+  if (!Number.isInteger(GRAM) || GRAM < 4 || GRAM > 256)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "gramBytes must be 4–256");
+  if (samples.length === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "no samples to train on");
+  const groups = options.groups ?? samples.map(() => "");
+  if (groups.length !== samples.length)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "groups must match samples");
+  const shared = sharedContent(
+    samples,
+    groups,
+    Math.floor(maxBytes * sharedShare),
+    GRAM,
+    options.maxGroupShare ?? 0.5,
+  );
+  const rest = sampleContent(samples, groups, maxBytes - shared.length, sampleBytes, tailBytes);
+  if (shared.length + rest.length === 0)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "all samples are empty");
+  const out = new Uint8Array(shared.length + rest.length);
+  out.set(shared);
+  out.set(rest, shared.length);
   return createDictionary(out);
 }
