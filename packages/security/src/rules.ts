@@ -154,7 +154,7 @@ const REFUSAL_BAN =
 
 // What a fake end-of-input marker claims has ended.
 const DELIMITED_THINGS =
-  "text|prompt|input|document|context|email|article|instructions|conversation|data|message|file|story|query|task|user input";
+  "text|prompt|input|context|instructions|conversation|query|task|user input|system prompt";
 
 // "Everything" counts as an override unless it is a quantifier before a noun phrase ("olvida todo
 // el estrés", "oublie tous les soucis"); "todo lo que…", "tout ce qui…" still count.
@@ -215,7 +215,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   // memory", "reset your instructions", "lösche dein Gedächtnis".
   rule("pi.memory_wipe", "prompt_injection", "instruction", [
     branch(
-      "memory|memories|context|context window|cache|instructions|programming|conditioning|training|knowledge",
+      "memory|memories|context|context window|instructions|programming|conditioning",
       B,
       `\\b(?:clear|wipe|erase|reset|empty|flush|purge|delete|remove|forget|drop)\\s+(?:(?:all|everything|all the|the)\\s+)?(?:(?:[\\w'-]+\\s+){0,4}?(?:from|out of|in)\\s+)?your\\s+(?:(?:short-term|working|entire|whole|current|existing|previous|prior)\\s+)?`,
     ),
@@ -302,7 +302,13 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
     branch(
       "neue|neuen|neuer|weitere|weiteren|folgende",
+      `\\s+(?:aufgabe|aufgaben|anweisung|anweisungen|rolle)(?:\\s*:|\\s+(?:ist|sind|lautet|lauten|für dich|für sie|an dich|an sie)${B}|\\s*$)`,
+    ),
+    // "deine neue Aufgabe", "nun folgende Aufgabe", "hier ist deine neue Rolle".
+    branch(
+      "neue|neuen|neuer|weitere|weiteren|folgende",
       `\\s+(?:aufgabe|aufgaben|anweisung|anweisungen|rolle)${B}`,
+      "\\b(?:deine|ihre|eure|dein|nun|jetzt|nächste|hier ist|hier sind|folgt|folgen)\\s+",
     ),
     branch(
       "concentrate|focus|konzentriere|konzentrier|konzentrieren|konzentriert",
@@ -310,7 +316,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
     branch(
       "tasks|instructions|assignments|orders|aufgaben|anweisungen|aufträge",
-      `\\s+(?:now\\s+|nun\\s+|jetzt\\s+)?(?:follow|are coming|come|folgen|kommen)${B}`,
+      `\\s+(?:now|nun|jetzt)\\s+(?:follow|are coming|come|folgen|kommen)${B}`,
       "\\b(?:new|further|additional|more|other|neue|weitere|andere)\\s+",
     ),
     branch(
@@ -473,7 +479,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
     branch(
       "message|instruction|instructions|notice|request|note",
-      `\\s+(?:from me|for you|to you|for the (?:ai|assistant|model|agent)|to the (?:ai|assistant|model|agent))${B}`,
+      `\\s+(?:(?:from me,?\\s+(?:[\\w.-]+\\s+){0,3}?)?(?:to|for)\\s+(?:you,?\\s+)?(?:the\\s+)?(?:ai|assistant|ai assistant|model|language model|llm|agent|chatbot|gpt|chatgpt|claude|gemini|copilot))${B}`,
       "\\b(?:important|urgent|critical|priority|special)\\s+",
     ),
   ]),
@@ -990,11 +996,11 @@ export const RULES: readonly Rule[] = Object.freeze([
   // scans gated by literal verbs/nouns; every gap is bounded.
   rule("pi.override_cjk", "prompt_injection", "instruction", [], {
     hint: ["忽略", "无视", "無視", "忘记", "忘掉", "忘れ", "무시", "잊어"],
-    pattern: `(?:忽略|无视|無視|忘记|忘掉|忘れ|무시|잊어)[^${CJK_STOP}]{0,16}?(?:${CJK_INSTRUCTIONS}|一切|所有|全部|上面|以上|之前|先前|前面|上記|これまで|이전|모든)|(?:之前|以前|上面|以上|先前|前面|上記|これまで|이전|위의)[^${CJK_STOP}]{0,8}?(?:${CJK_INSTRUCTIONS})[^${CJK_STOP}]{0,8}?(?:忽略|无视|無視|忘记|忘れ|무시|잊어)`,
+    pattern: `(?:忽略|无视|無視|忘记|忘掉|忘れ|무시|잊어)[^${CJK_STOP}]{0,16}?(?:${CJK_INSTRUCTIONS}|上面|以上|之前|先前|前面|上記|これまで|이전)|(?:之前|以前|上面|以上|先前|前面|上記|これまで|이전|위의)[^${CJK_STOP}]{0,8}?(?:${CJK_INSTRUCTIONS})[^${CJK_STOP}]{0,8}?(?:忽略|无视|無視|忘记|忘れ|무시|잊어)`,
   }),
   rule("ex.prompt_extraction_cjk", "data_exfiltration", "instruction", [], {
     hint: ["提示", "指令", "初始化", "プロンプト", "指示", "프롬프트", "지시", "上面", "以上"],
-    pattern: `(?:输出|輸出|重复|重複|打印|显示|顯示|告诉我|告訴我|给我|給我|泄露|复述|複述|翻译|翻譯|写出|寫出|列出)[^${CJK_STOP}]{0,16}?(?:系统提示|系統提示|提示词|提示詞|初始化|初始指令|你的指令|你的指示|上面的内容|上面的文字|以上内容|以上的内容|上面所有)|(?:系统提示|系統提示|提示词|提示詞|初始指令|プロンプト|指示|시스템 프롬프트|프롬프트|지시)[^${CJK_STOP}]{0,8}?(?:是什么|是什麼|是啥|を(?:繰り返|出力|表示|教え|見せ)|보여|출력|알려|반복)`,
+    pattern: `(?:输出|輸出|重复|重複|打印|显示|顯示|告诉我|告訴我|给我|給我|泄露|复述|複述|写出|寫出|列出)[^${CJK_STOP}]{0,16}?(?:系统提示|系統提示|提示词|提示詞|初始化|初始指令|你的指令|你的指示|上面的内容|上面的文字|以上内容|以上的内容|上面所有)|(?:系统提示|系統提示|提示词|提示詞|初始指令|プロンプト|시스템 프롬프트|프롬프트)[^${CJK_STOP}]{0,8}?(?:是什么|是什麼|是啥|を(?:繰り返|出力|表示|教え|見せ)|보여|출력|알려|반복)`,
   }),
   // Secrets the model may hold in its context (the classic "what is the password" game), and
   // requests for confidential records.
