@@ -120,6 +120,9 @@ const JSON_ROUTES: ReadonlySet<RouteName> = new Set([
 ]);
 const SCANNED_ROUTES: ReadonlySet<RouteName> = new Set(["chat_completions", "completions", "responses"]);
 
+/** Relayed answers up to this size with a Content-Length are sent in one write instead of piped. */
+const SMALL_ANSWER_BYTES = 64 * 1024;
+
 /** Request headers the proxy never forwards on JSON routes (it decodes, re-encodes or sets them). */
 const JSON_DROP: ReadonlySet<string> = new Set([
   "content-encoding",
@@ -761,9 +764,29 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   /** Plain relay: status, headers and body as they come. */
   function relayPlain(upRes: UpstreamResponse, res: ServerResponse, extra: OutgoingHttpHeaders): void {
     const headers = responseHeaders(upRes, extra);
-    if (upRes.headers["content-length"] !== undefined)
-      headers["content-length"] = upRes.headers["content-length"];
-    res.writeHead(upRes.statusCode ?? 502, headers);
+    const length = upRes.headers["content-length"];
+    if (length !== undefined) headers["content-length"] = length;
+    const status = upRes.statusCode;
+    const declared = length === undefined ? -1 : Number(length);
+    if (declared >= 0 && declared <= SMALL_ANSWER_BYTES) {
+      // A small answer of known length: status, headers and body in one write, no stream pipe.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      upRes.collect(
+        (chunk) => {
+          size += chunk.length;
+          chunks.push(chunk);
+        },
+        () => {
+          metrics.upstreamBytesIn += size;
+          metrics.clientBytesOut += size;
+          res.writeHead(status, headers);
+          res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+        },
+      );
+      return;
+    }
+    res.writeHead(status, headers);
     upRes.on("data", (chunk: Buffer) => {
       metrics.upstreamBytesIn += chunk.length;
       metrics.clientBytesOut += chunk.length;

@@ -175,6 +175,47 @@ describe("header handling", () => {
   });
 });
 
+describe("relayed answers", () => {
+  it("small and large answers, HEAD and 204 arrive intact through the pass-through route", async () => {
+    const big = randomBytes(300_000);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/v1/big") {
+          res.writeHead(200, { "content-type": "application/octet-stream", "content-length": big.length });
+          res.end(big);
+        } else if (req.url === "/v1/empty") {
+          res.writeHead(204);
+          res.end();
+        } else {
+          res.writeHead(200, { "content-type": "text/plain", "content-length": "5", "x-up": "1" });
+          res.end(req.method === "HEAD" ? undefined : "small");
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const proxy = await fx.proxy({ upstream: `http://127.0.0.1:${port}/v1` });
+      const small = await fetch(`${proxy.url}/v1/small`);
+      expect(small.status).toBe(200);
+      expect(small.headers.get("x-up")).toBe("1");
+      expect(await small.text()).toBe("small");
+      const head = await fetch(`${proxy.url}/v1/small`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("content-length")).toBe("5");
+      expect(await head.text()).toBe("");
+      const empty = await fetch(`${proxy.url}/v1/empty`);
+      expect(empty.status).toBe(204);
+      const large = await fetch(`${proxy.url}/v1/big`);
+      expect(Buffer.compare(Buffer.from(await large.arrayBuffer()), big)).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("buffered answers", () => {
   it("a scanned answer larger than --max-response-bytes becomes a 502, and the next request still works", async () => {
     const upstream = await fx.upstream();
