@@ -2,7 +2,7 @@
 // zero bit, adapted by 1/32 per coded bit; 32-bit range, carry propagated through a cached byte.
 // Byte output is big-endian; the always-zero first byte of the classic carry scheme is not sent, and
 // the final value is chosen with as many trailing zero bytes as the range allows, which are then
-// dropped (the decoder reads missing bytes as zero).
+// dropped (the decoder reads missing bytes as zero). The decoder is inlined in lzr-decode.ts.
 
 export const PROB_BITS: number = 11;
 export const PROB_ONE: number = 1 << PROB_BITS;
@@ -16,10 +16,6 @@ export const PRICE: Uint16Array = (() => {
   for (let i = 0; i < t.length; i++) t[i] = Math.round(-Math.log2(((i << 4) + 8) / PROB_ONE) * 16);
   return t;
 })();
-
-export function bitPrice(prob: number, bit: number): number {
-  return PRICE[(bit === 0 ? prob : PROB_ONE - prob) >>> 4]!;
-}
 
 // Coder registers live in typed arrays rather than fields: values above 2^31 in object fields are
 // boxed by V8, which made every coded bit allocate.
@@ -126,89 +122,5 @@ export class RangeEncoder {
     while (end > 1 && end > this.length - 4 && this.out[end - 1] === 0) end--;
     // The first byte of the carry scheme is always zero and is not sent.
     return this.out.slice(1, end);
-  }
-}
-
-export class RangeDecoder {
-  /** range, code, input position. */
-  private readonly s = new Uint32Array([0xffffffff, 0, 0]);
-
-  readonly probs: Uint16Array;
-  private readonly input: Uint8Array;
-
-  constructor(probs: Uint16Array, input: Uint8Array) {
-    this.probs = probs;
-    this.input = input;
-    let code = 0;
-    for (let i = 0; i < 4; i++) code = (code << 8) | this.next();
-    this.s[1] = code;
-  }
-
-  private next(): number {
-    const pos = this.s[2]!;
-    this.s[2] = pos + 1;
-    return pos < this.input.length ? this.input[pos]! : 0;
-  }
-
-  /** Bytes read past the end of the input (zero padding); more than 4 means the input was cut. */
-  get overrun(): number {
-    return Math.max(0, this.s[2]! - this.input.length);
-  }
-
-  /** Input bytes not yet consumed. */
-  get unread(): number {
-    return Math.max(0, this.input.length - this.s[2]!);
-  }
-
-  bit(index: number): number {
-    const probs = this.probs;
-    const s = this.s;
-    const p = probs[index]!;
-    const range = s[0]!;
-    let code = s[1]!;
-    const bound = (range >>> PROB_BITS) * p;
-    let bit: number;
-    let next: number;
-    if (code < bound) {
-      next = bound;
-      probs[index] = p + ((PROB_ONE - p) >>> MOVE_BITS);
-      bit = 0;
-    } else {
-      code -= bound;
-      next = range - bound;
-      probs[index] = p - (p >>> MOVE_BITS);
-      bit = 1;
-    }
-    if (next < TOP) {
-      s[0] = next << 8;
-      s[1] = (code << 8) | this.next();
-    } else {
-      s[0] = next;
-      s[1] = code;
-    }
-    return bit;
-  }
-
-  direct(count: number): number {
-    const s = this.s;
-    let value = 0;
-    for (let i = 0; i < count; i++) {
-      const range = s[0]! >>> 1;
-      let code = s[1]!;
-      let bit = 0;
-      if (code >= range) {
-        code -= range;
-        bit = 1;
-      }
-      value = value * 2 + bit;
-      if (range < TOP) {
-        s[0] = range << 8;
-        s[1] = (code << 8) | this.next();
-      } else {
-        s[0] = range;
-        s[1] = code;
-      }
-    }
-    return value;
   }
 }

@@ -5,7 +5,7 @@ import { createDictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
 import { LzrContext, lzrContext, lzrDecode, lzrEncode, SHARED_WINDOW_LIMIT } from "./lzr.js";
 import { MAX_MATCH } from "./lzr-model.js";
-import { PROB_INIT, RangeDecoder, RangeEncoder } from "./lzr-range.js";
+import { PROB_INIT, PROB_ONE, RangeEncoder } from "./lzr-range.js";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -27,6 +27,66 @@ const chat = utf8(
   '{"model":"gpt-4o","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Plan a three day trip to Lisbon with a budget."}]}',
 );
 
+/** A plain reading of spec/codec.md §10.1, to check the encoder independently of lzr-decode.ts. */
+class SpecRangeDecoder {
+  private range = 0xffffffff;
+  private code = 0;
+  private pos = 0;
+  private readonly probs: Uint16Array;
+  private readonly input: Uint8Array;
+  constructor(probs: Uint16Array, input: Uint8Array) {
+    this.probs = probs;
+    this.input = input;
+    for (let i = 0; i < 4; i++) this.code = this.code * 256 + this.next();
+  }
+  private next(): number {
+    const at = this.pos++;
+    return at < this.input.length ? this.input[at]! : 0;
+  }
+  get unread(): number {
+    return Math.max(0, this.input.length - this.pos);
+  }
+  get overrun(): number {
+    return this.pos - this.input.length;
+  }
+  private normalize(): void {
+    if (this.range < 2 ** 24) {
+      this.range *= 256;
+      this.code = this.code * 256 + this.next();
+    }
+  }
+  bit(index: number): number {
+    const p = this.probs[index]!;
+    const bound = Math.floor(this.range / 2048) * p;
+    let bit = 0;
+    if (this.code < bound) {
+      this.range = bound;
+      this.probs[index] = p + ((PROB_ONE - p) >> 5);
+    } else {
+      this.code -= bound;
+      this.range -= bound;
+      this.probs[index] = p - (p >> 5);
+      bit = 1;
+    }
+    this.normalize();
+    return bit;
+  }
+  direct(count: number): number {
+    let v = 0;
+    for (let i = 0; i < count; i++) {
+      this.range = Math.floor(this.range / 2);
+      let bit = 0;
+      if (this.code >= this.range) {
+        this.code -= this.range;
+        bit = 1;
+      }
+      v = v * 2 + bit;
+      this.normalize();
+    }
+    return v;
+  }
+}
+
 describe("range coder", () => {
   it("codes adaptive and direct bits exactly, and trims its flush", () => {
     const bits = Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 13 < 4 ? 1 : 0));
@@ -38,7 +98,7 @@ describe("range coder", () => {
     const out = enc.finish();
     expect(out.length).toBeLessThan(700); // ~0.89 bit per adaptive bit + 600 direct bits
     if (out.length > 0) expect(out[out.length - 1]).not.toBe(0);
-    const dec = new RangeDecoder(new Uint16Array(4).fill(PROB_INIT), out);
+    const dec = new SpecRangeDecoder(new Uint16Array(4).fill(PROB_INIT), out);
     for (let i = 0; i < bits.length; i++) {
       expect(dec.bit(i & 3)).toBe(bits[i]);
       if (i % 100 === 0) expect(dec.direct(12)).toBe(i & 0xfff);
