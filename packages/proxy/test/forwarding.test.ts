@@ -175,6 +175,34 @@ describe("header handling", () => {
   });
 });
 
+describe("upstream keep-alive", () => {
+  it("an upstream that closes idle connections (keep-alive timeout) never costs a request", async () => {
+    // Requests spaced around the upstream's idle timeout, where a pooled socket may be closed by
+    // the other side just as it is reused: undici retires sockets ahead of the advertised timeout.
+    const server = http.createServer({ keepAliveTimeout: 1000 }, (req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "text/plain", "content-length": "2" });
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const proxy = await fx.proxy({ upstream: `http://127.0.0.1:${port}/v1` });
+      for (const pause of [0, 900, 980, 1000, 1020, 1100]) {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        const r = await request(`${proxy.url}/v1/other`, { method: "POST", body: "x" });
+        expect(r.status, `after ${pause} ms idle`).toBe(200);
+      }
+      expect(proxy.metrics.render()).not.toContain("m2m_proxy_upstream_errors_total{");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 20_000);
+});
+
 describe("relayed answers", () => {
   it("small and large answers, HEAD and 204 arrive intact through the pass-through route", async () => {
     const big = randomBytes(300_000);
