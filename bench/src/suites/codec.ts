@@ -146,6 +146,12 @@ const codecs: Codec[] = [
     decode: (e) => decompress(e),
   },
   {
+    name: "auto, effort fast (v2 binary)",
+    applies: () => true,
+    encode: (b) => compress(b, { effort: "fast" }),
+    decode: (e) => decompress(e),
+  },
+  {
     name: "auto (text)",
     applies: () => true,
     encode: (b) => compressToText(b),
@@ -430,13 +436,16 @@ export async function run(): Promise<void> {
     autoDecodeMsTotal: target["auto (v2 binary)"]!.decodeNs / 1e6,
     q11DecodeMsTotal: target["brotli q11"]!.decodeNs / 1e6,
     autoEncodeUsMedian: median(target["auto (v2 binary)"]!.encodeMedians) / 1000,
+    fastVsQ11: ratio(target["auto, effort fast (v2 binary)"]!) / ratio(target["brotli q11"]!),
+    fastEncodeUsMedian: median(target["auto, effort fast (v2 binary)"]!.encodeMedians) / 1000,
+    fastEncodeMsTotal: target["auto, effort fast (v2 binary)"]!.encodeNs / 1e6,
     q5EncodeUsMedian: median(target["brotli q5"]!.encodeMedians) / 1000,
     autoDecodeUsMedian: median(target["auto (v2 binary)"]!.decodeMedians) / 1000,
     q11DecodeUsMedian: median(target["brotli q11"]!.decodeMedians) / 1000,
     sessionRatio: (sessionJson.all as { ratio: number }).ratio,
   };
   console.log(
-    `\nTargets: auto ratio = ${verdict.autoVsQ11.toFixed(2)}x brotli q11's (target ≥ 1.5); auto encode ${verdict.autoEncodeMsTotal.toFixed(1)} ms total / ${verdict.autoEncodeUsMedian.toFixed(1)} µs median vs brotli q5 ${verdict.q5EncodeMsTotal.toFixed(1)} ms / ${verdict.q5EncodeUsMedian.toFixed(1)} µs; auto decode ${verdict.autoDecodeMsTotal.toFixed(1)} ms / ${verdict.autoDecodeUsMedian.toFixed(1)} µs vs brotli q11 decode ${verdict.q11DecodeMsTotal.toFixed(1)} ms / ${verdict.q11DecodeUsMedian.toFixed(1)} µs; session delta ${verdict.sessionRatio.toFixed(1)}x (target ≥ 10).`,
+    `\nTargets: auto ratio = ${verdict.autoVsQ11.toFixed(2)}x brotli q11's (target ≥ 1.5); auto encode ${verdict.autoEncodeMsTotal.toFixed(1)} ms total / ${verdict.autoEncodeUsMedian.toFixed(1)} µs median vs brotli q5 ${verdict.q5EncodeMsTotal.toFixed(1)} ms / ${verdict.q5EncodeUsMedian.toFixed(1)} µs; auto decode ${verdict.autoDecodeMsTotal.toFixed(1)} ms / ${verdict.autoDecodeUsMedian.toFixed(1)} µs vs brotli q11 decode ${verdict.q11DecodeMsTotal.toFixed(1)} ms / ${verdict.q11DecodeUsMedian.toFixed(1)} µs; session delta ${verdict.sessionRatio.toFixed(1)}x (target ≥ 10). With effort fast: ${verdict.fastVsQ11.toFixed(2)}x brotli q11's ratio, encode ${verdict.fastEncodeMsTotal.toFixed(1)} ms total / ${verdict.fastEncodeUsMedian.toFixed(1)} µs median.`,
   );
 
   const docs = resolve(repoRoot, "docs/bench");

@@ -26,6 +26,12 @@ describe("m2m compress / decompress", () => {
       expect(run(["decompress"], binary.stdout).stdout.toString()).toBe(JSON_BODY);
     });
   }
+  it("--effort fast round-trips; an unknown effort exits 2", () => {
+    const fast = run(["compress", "--effort", "fast", "--binary"], JSON_BODY);
+    expect(fast.status).toBe(0);
+    expect(run(["decompress"], fast.stdout).stdout.toString()).toBe(JSON_BODY);
+    expect(run(["compress", "--effort", "max"], JSON_BODY).status).toBe(2);
+  });
   it("tk with every tokenizer writes #TK|C|, #TK|O|, #TK|L| and decodes them", () => {
     for (const [tokenizer, id] of [
       ["cl100k", "C"],

@@ -89,6 +89,17 @@ describe("auto", () => {
       { numRuns: 300 },
     );
   });
+  it("effort fast (lazy parse) decodes the same way, a little larger; an unknown effort is refused", () => {
+    for (const f of fixtures) {
+      const best = compress(f.bytes, { algorithm: "dict" });
+      const fast = compress(f.bytes, { algorithm: "dict", effort: "fast" });
+      expect(decompress(fast)).toEqual(f.bytes);
+      expect(fast.length).toBeLessThanOrEqual(Math.ceil(best.length * 1.25) + 8);
+    }
+    expect(codeOf(() => compress("x".repeat(100), { effort: "max" as "fast" }))).toBe(
+      CodecErrorCode.INVALID_ARGUMENT,
+    );
+  });
   it("uses the shipped dictionary on chat JSON and names it in the header", () => {
     const json = fixtures.find((f) => f.name.startsWith("vercel-groq-groq-tool-call"))!.bytes;
     const frame = decodeV2Frame(compress(json));

@@ -26,7 +26,7 @@ import { type CompressionBackend, getDefaultBackend } from "./backend.js";
 import { DEFLATE_WINDOW_BYTES, type Dictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual } from "./hash.js";
-import { lzrContext, lzrDecode, lzrEncode } from "./lzr.js";
+import { FAST_EFFORT, lzrContext, lzrDecode, lzrEncode } from "./lzr.js";
 import {
   decodeBrotliReference,
   decodeM2MV1,
@@ -70,6 +70,11 @@ export interface CompressOptions {
   readonly dictionary?: Dictionary;
   /** Compression backend (default: Node zlib when present, else portable). */
   readonly backend?: CompressionBackend;
+  /**
+   * LZR encoder effort for `dict`/`auto`: `"best"` (default, price-driven optimal parse) or `"fast"`
+   * (lazy parse: about 4x faster, ~3 % larger). Decoding does not depend on it.
+   */
+  readonly effort?: "best" | "fast";
   /** Put a routing header (model, roles, sizes, cost estimate) in v2 frames; parses the JSON (default false). */
   readonly routing?: boolean;
   readonly limits?: Partial<WireLimits>;
@@ -184,11 +189,14 @@ function dictDeflateParts(
   };
 }
 
-function lzrParts(bytes: Uint8Array, dictionary: Dictionary): FrameParts {
+function lzrParts(bytes: Uint8Array, dictionary: Dictionary, effort: CompressOptions["effort"]): FrameParts {
+  const ctx = lzrContext(dictionary.bytes);
+  if (effort !== undefined && effort !== "best" && effort !== "fast")
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, `unknown effort "${String(effort)}"`);
   return {
     codec: CodecId.DICTIONARY_LZR,
     params: dictionary.id,
-    payload: lzrEncode(lzrContext(dictionary.bytes), bytes),
+    payload: effort === "fast" ? lzrEncode(ctx, bytes, FAST_EFFORT) : lzrEncode(ctx, bytes),
     checksum: true,
   };
 }
@@ -229,7 +237,7 @@ function autoParts(bytes: Uint8Array, options: CompressOptions): FrameParts {
   if (bytes.length < 24) return raw;
   const packed =
     bytes.length <= AUTO_LZR_MAX_BYTES
-      ? lzrParts(bytes, options.dictionary ?? getDefaultDictionary())
+      ? lzrParts(bytes, options.dictionary ?? getDefaultDictionary(), options.effort)
       : brotliParts(bytes, options.backend ?? getDefaultBackend(), AUTO_BROTLI_QUALITY);
   return frameSize(bytes.length, packed) < frameSize(bytes.length, raw) ? packed : raw;
 }
@@ -267,7 +275,7 @@ export function compress(input: string | Uint8Array, options: CompressOptions = 
       parts = tkParts(bytes, options.tokenizer ?? "cl100k");
       break;
     case Algorithm.DICT:
-      parts = lzrParts(bytes, options.dictionary ?? getDefaultDictionary());
+      parts = lzrParts(bytes, options.dictionary ?? getDefaultDictionary(), options.effort);
       break;
     case Algorithm.DICT_DEFLATE:
       parts = dictDeflateParts(bytes, options.dictionary ?? getDefaultDictionary(), backend);

@@ -66,8 +66,8 @@ export interface LzrEffort {
   readonly depth: number;
   /** A match this long is taken without weighing alternatives. */
   readonly nice: number;
-  /** Price-driven optimal parse (default) or the greedy priming parse (several times faster). */
-  readonly optimal?: boolean;
+  /** Price-driven optimal parse (default), price-weighed lazy parse, or the greedy priming parse. */
+  readonly parser?: "optimal" | "lazy" | "greedy";
 }
 
 export class Matcher {
@@ -703,5 +703,107 @@ export function encodeOptimal(
       let o = 1;
       for (let i = 0; i < 4; i++) if (i !== repIndex) reps[t + o++] = reps[r + i]!;
     }
+  }
+}
+
+// ---- Lazy parser (effort "fast") ------------------------------------------------------------------
+/** Rough cost of a literal in 1/16 bit, for weighing a match against the literals it replaces. */
+const LITERAL_GUESS = 5 * 16;
+
+/**
+ * Price-weighed lazy parse: at each position the repeat or match that saves the most against
+ * literals is taken, unless the best choice one byte later saves more than a literal costs.
+ * About the speed of the greedy parse, most of the optimal parse's ratio.
+ */
+export function encodeLazy(
+  c: ChainState,
+  rc: RangeEncoder,
+  start: number,
+  end: number,
+  effort: LzrEffort,
+  prices: PriceTables,
+): void {
+  const w = c.window;
+  const probs = rc.probs;
+  const m = new Matcher(c, start, end);
+  const out = new SymbolWriter(rc, w);
+  const pairs = new Int32Array(2 * (effort.depth + 3));
+  // Best choice at a position: saving (literal guess × length − price), length, and what it is.
+  let bestLen = 0;
+  let bestKind = 0; // 0 none, 1 + rep index, 5 match
+  let bestDist = 0;
+  const choose = (pos: number, state: number): number => {
+    bestLen = 0;
+    bestKind = 0;
+    let bestSaving = 0;
+    const avail = Math.min(end - pos, MAX_MATCH);
+    const repFlag = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 1);
+    for (let i = 0; i < 4; i++) {
+      const rl = repLength(w, pos, out.rep(i), avail);
+      if (rl < MIN_MATCH) continue;
+      let price = repFlag + prices.len[MAX_MATCH + 1 + rl]!;
+      if (i === 0) price += priceOf(probs, IS_REP_G0 + state, 0) + priceOf(probs, IS_REP0_LONG + state, 1);
+      else {
+        price += priceOf(probs, IS_REP_G0 + state, 1);
+        price +=
+          i === 1
+            ? priceOf(probs, IS_REP_G1 + state, 0)
+            : priceOf(probs, IS_REP_G1 + state, 1) + priceOf(probs, IS_REP_G2 + state, i - 2);
+      }
+      const saving = rl * LITERAL_GUESS - price;
+      if (saving > bestSaving) {
+        bestSaving = saving;
+        bestLen = rl;
+        bestKind = 1 + i;
+      }
+    }
+    const n = m.find(pos, effort.depth, effort.nice, pairs);
+    const head = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 0);
+    for (let k = 0; k < n; k += 2) {
+      const ml = pairs[k]!;
+      const d = pairs[k + 1]!;
+      const saving = ml * LITERAL_GUESS - (head + prices.len[ml]! + prices.distance(d, ml));
+      if (saving > bestSaving) {
+        bestSaving = saving;
+        bestLen = ml;
+        bestKind = 5;
+        bestDist = d;
+      }
+    }
+    return bestSaving;
+  };
+  try {
+    let pos = start;
+    while (pos < end) {
+      m.insertUpTo(pos);
+      const saving = choose(pos, out.state);
+      if (bestKind !== 0 && bestLen < effort.nice && pos + 1 < end) {
+        const len = bestLen;
+        const kind = bestKind;
+        const dist = bestDist;
+        m.insertUpTo(pos + 1);
+        const next = choose(pos + 1, nextStateLiteral(out.state));
+        if (next > saving + LITERAL_GUESS) {
+          out.literal(pos);
+          pos++;
+          continue;
+        }
+        bestLen = len;
+        bestKind = kind;
+        bestDist = dist;
+      }
+      if (bestKind === 0) {
+        out.literal(pos);
+        pos++;
+      } else if (bestKind === 5) {
+        out.match(bestLen, bestDist);
+        pos += bestLen;
+      } else {
+        out.repeat(bestKind - 1, bestLen);
+        pos += bestLen;
+      }
+    }
+  } finally {
+    m.restore();
   }
 }

@@ -6,6 +6,7 @@ import { decodeSymbols } from "./lzr-decode.js";
 import {
   type ChainState,
   encodeGreedy,
+  encodeLazy,
   encodeOptimal,
   HASH_BITS,
   HASH3_BITS,
@@ -23,10 +24,12 @@ export type { LzrEffort } from "./lzr-encode.js";
 export const SHARED_WINDOW_LIMIT: number = 1 << 20;
 
 /** Encoder effort for messages up to {@link LARGE_MESSAGE_BYTES} (an encoder choice: decoding does not depend on it). */
-export const DEFAULT_EFFORT: LzrEffort = { depth: 24, nice: 48, optimal: true };
+export const DEFAULT_EFFORT: LzrEffort = { depth: 24, nice: 48, parser: "optimal" };
 /** Above this size the greedy parse is used, to bound encode time (~0.3 µs per byte optimal). */
 export const LARGE_MESSAGE_BYTES = 16384;
-export const LARGE_EFFORT: LzrEffort = { depth: 16, nice: 64, optimal: false };
+export const LARGE_EFFORT: LzrEffort = { depth: 16, nice: 64, parser: "greedy" };
+/** `effort: "fast"`: the lazy parse, about brotli q5's encode time for chat-sized messages. */
+export const FAST_EFFORT: LzrEffort = { depth: 24, nice: 64, parser: "lazy" };
 
 /**
  * Per-dictionary state shared by every message: the window (dictionary bytes followed by room for
@@ -118,7 +121,8 @@ export function lzrEncode(
   ctx.probs.set(ctx.primed);
   const rc = new RangeEncoder(ctx.probs, Math.max(64, input.length >>> 1));
   const start = ctx.dictLength;
-  if (effort.optimal === false) encodeGreedy(chains, rc, start, start + input.length, effort);
+  if (effort.parser === "greedy") encodeGreedy(chains, rc, start, start + input.length, effort);
+  else if (effort.parser === "lazy") encodeLazy(chains, rc, start, start + input.length, effort, ctx.prices);
   else encodeOptimal(chains, rc, start, start + input.length, effort, ctx.prices);
   return rc.finish();
 }

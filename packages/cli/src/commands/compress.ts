@@ -16,6 +16,7 @@ interface CompressArgs {
   algorithm: string;
   tokenizer: string;
   dict: string | undefined;
+  effort: string;
   binary: boolean;
 }
 
@@ -58,6 +59,12 @@ export const compressCommand: M2MCommand<CompressArgs> = {
         describe: "TokenNative tokenizer",
       })
       .option("dict", { type: "string", describe: "dictionary file from `m2m dict train` (dict/auto)" })
+      .option("effort", {
+        type: "string",
+        choices: ["best", "fast"],
+        default: "best",
+        describe: "dict/auto encoder effort (fast: about 4x quicker, ~3% larger)",
+      })
       .option("binary", {
         type: "boolean",
         default: false,
@@ -68,6 +75,7 @@ export const compressCommand: M2MCommand<CompressArgs> = {
     const options = {
       algorithm: args.algorithm as Algorithm,
       tokenizer: args.tokenizer as TokenizerName,
+      effort: args.effort as "best" | "fast",
       ...(args.dict ? { dictionary: await readDictionary(args.dict) } : {}),
     };
     if (args.binary) await writeOutput(await compressAsync(input, options));
