@@ -50,9 +50,17 @@ interface TriggerIndex {
 /** A whole-text scan rule with its gating literals and the lowest first code unit among them. */
 interface ScanEntry {
   readonly rule: Rule;
-  readonly hints: readonly string[];
+  /**
+   * The gating literals as one pattern. A RegExp test rather than `text.includes(hint)`: the
+   * optimiser specialises `includes` for the string representations it has seen, and rare
+   * two-byte hints (CJK, emoji) made `runRules` deoptimise again and again.
+   */
+  readonly gate: RegExp | null;
   readonly minCode: number;
+  readonly scan: RegExp | null;
 }
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function scanEntry(rule: Rule): ScanEntry {
   const hints = rule.hints ?? (rule.hint === undefined ? [] : [rule.hint]);
@@ -63,7 +71,8 @@ function scanEntry(rule: Rule): ScanEntry {
     const tokenChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
     minCode = Math.min(minCode, tokenChar ? 0 : c);
   }
-  return { rule, hints, minCode };
+  const gate = hints.length === 0 ? null : new RegExp(hints.map(escapeRegExp).join("|"));
+  return { rule, gate, minCode, scan: rule.scan ?? null };
 }
 
 function buildIndex(rules: readonly Rule[]): TriggerIndex {
@@ -287,20 +296,14 @@ function runRules(
   }
   for (const scan of index.scans) {
     const rule = scan.rule;
-    if (scan.minCode > maxOther || out.has(rule.id) || rule.scan === undefined) continue;
-    if (!hasHint(scan.hints, text)) continue;
-    const r = rule.scan.exec(text);
+    if (scan.minCode > maxOther || scan.scan === null || out.has(rule.id)) continue;
+    if (scan.gate === null || !scan.gate.test(text)) continue;
+    const r = scan.scan.exec(text);
     if (r === null) continue;
     record(out, rule, text, r.index, r.index + r[0].length, via);
     if (rule.category !== "encoding_attack") added++;
   }
   return added;
-}
-
-/** True when one of the gating literals occurs in `text`. */
-function hasHint(hints: readonly string[], text: string): boolean {
-  for (const h of hints) if (text.includes(h)) return true;
-  return false;
 }
 
 function derived(

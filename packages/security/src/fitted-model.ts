@@ -73,7 +73,7 @@ export const FITTED_MODEL: ScoreModel = {
     "pi.malware_topic": 1,
     "pi.memory_wipe": 3,
     "pi.modify_response": 3.72,
-    "pi.new_instructions": 3.21,
+    "pi.new_instructions": 3.18,
     "pi.output_only": 2.15,
     "pi.override_cjk": 4,
     "pi.override_de": 4.19,

@@ -38,11 +38,11 @@ export interface Rule {
   readonly scope: RuleScope;
   readonly branches: readonly RuleBranch[];
   /** Rare literal that gates {@link Rule.scan} (for patterns that start with punctuation). */
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   /** All gating literals (`hint` is the first): the scan runs when any of them occurs. */
-  readonly hints?: readonly string[];
+  readonly hints?: readonly string[] | undefined;
   /** Whole-text pattern, run only when `hint` occurs in the text. */
-  readonly scan?: RegExp;
+  readonly scan?: RegExp | undefined;
 }
 
 /** Split a top-level alternation, respecting groups and classes. */
@@ -112,10 +112,29 @@ function rule(
   branches: readonly RuleBranch[],
   scan?: { hint: string | readonly string[]; pattern: string },
 ): Rule {
-  const base = { id, category, scope, branches: Object.freeze([...branches]) };
-  if (scan === undefined) return Object.freeze(base);
+  // Every rule has the same properties (absent ones undefined), so the scanner's hot loop sees a
+  // single object shape.
+  const frozen = Object.freeze([...branches]);
+  if (scan === undefined)
+    return Object.freeze({
+      id,
+      category,
+      scope,
+      branches: frozen,
+      hint: undefined,
+      hints: undefined,
+      scan: undefined,
+    });
   const hints = Object.freeze(typeof scan.hint === "string" ? [scan.hint] : [...scan.hint]);
-  return Object.freeze({ ...base, hint: hints[0] as string, hints, scan: new RegExp(scan.pattern, "m") });
+  return Object.freeze({
+    id,
+    category,
+    scope,
+    branches: frozen,
+    hint: hints[0] as string,
+    hints,
+    scan: new RegExp(scan.pattern, "m"),
+  });
 }
 
 /** Up to `n` whole tokens between two keywords. */
@@ -215,7 +234,7 @@ export const RULES: readonly Rule[] = Object.freeze([
   // memory", "reset your instructions", "lösche dein Gedächtnis".
   rule("pi.memory_wipe", "prompt_injection", "instruction", [
     branch(
-      "memory|memories|context|context window|instructions|programming|conditioning",
+      "memory|memories|context|context window|programming|conditioning",
       B,
       `\\b(?:clear|wipe|erase|reset|empty|flush|purge|delete|remove|forget|drop)\\s+(?:(?:all|everything|all the|the)\\s+)?(?:(?:[\\w'-]+\\s+){0,4}?(?:from|out of|in)\\s+)?your\\s+(?:(?:short-term|working|entire|whole|current|existing|previous|prior)\\s+)?`,
     ),
@@ -251,10 +270,12 @@ export const RULES: readonly Rule[] = Object.freeze([
       `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|lo anterior|ce qui pr(?:é|e)c(?:è|e)de|(?:todo|todas|todos|tout|toutes|tous|tutto|tutte|tutti|tudo|sve|alles|wszystko)${EVERYTHING_TAIL})${B}`,
     ),
     // "ignore" is also the Spanish/Portuguese formal imperative; English "ignore" is covered by
-    // pi.override_prior, so here it needs a non-English noun (not "todo": "ignore TODO comments").
+    // pi.override_prior, so here it needs a non-English noun (not "todo": "ignore TODO comments"),
+    // and the branch is triggered on that noun ("ignore" is frequent in English text).
     branch(
-      "ignore",
-      `${B}${GAPX(3)}(?:instrucciones|indicaciones|reglas|(?:ó|o)rdenes|directrices|instru(?:ç|c)(?:õ|o)es|regras|orienta(?:ç|c)(?:õ|o)es)${B}`,
+      "instrucciones|indicaciones|reglas|ordenes|directrices|instruç(?:õ|o)es|instrucoes|regras|orientaç(?:õ|o)es|orientacoes",
+      "(?![\\w\\u00C0-\\u024F])",
+      `\\bignore${GAPX(3)}(?:(?:las|los|as|os|todas|todos|sus|suas|tus|tuas)\\s+){0,2}`,
     ),
     branch(
       "ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|passe outre|passez outre|haz caso omiso|hagan caso omiso|non seguire|non seguir",
@@ -283,9 +304,11 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\b(?:alles|das|dem)\\s+",
     ),
     branch(
-      "instructions|consignes|directives|regles|instrucciones|indicaciones|reglas|istruzioni|regole|indicazioni|instru(?:ç|c)(?:õ|o)es|regras",
-      "\\s+(?:pr(?:é|e)c(?:é|e)dentes|ant(?:é|e)rieures|initiales|ci-dessus|anteriores|previas|iniciales|originales|precedenti|iniziali|originali|iniciais|originais|acima)(?![\\w\\u00C0-\\u024F])",
-      "\\b(?:les|des|aux|vos|tes|las|tus|sus|le|tue|sue|as|suas|tuas|todas las|toutes les|tutte le|todas as)\\s+",
+      // Triggered on the adjective: the nouns include "instructions", common in English text.
+      // "précédentes" / "antérieures" reach the tokeniser as "dentes" / "rieures" (split at é).
+      "dentes|rieures|dessus|precedentes|anterieures|initiales|anteriores|previas|iniciales|originales|precedenti|iniziali|originali|iniciais|originais|acima",
+      "(?![\\w\\u00C0-\\u024F])",
+      `\\b(?:les|des|aux|vos|tes|las|tus|sus|le|tue|sue|as|suas|tuas|todas las|toutes les|tutte le|todas as)\\s+(?:${ROMANCE_INSTRUCTION_NOUNS})\\s+(?:pr(?:é|e)c(?:é|e)|ant(?:é|e)|ci-)?`,
     ),
     branch("vorige|eerdere|voorgaande", `\\s+(?:instructies|opdrachten|regels|aanwijzingen)${B}`),
   ]),
@@ -315,9 +338,9 @@ export const RULES: readonly Rule[] = Object.freeze([
       `(?:\\s+(?:yourself|dich|sie|euch))?(?:\\s+(?:now|only|jetzt|nun|nur|fully|entirely|voll|ganz)){0,2}\\s+(?:on|auf)\\s+(?:your|the|this|a|deine|ihre|die|eure|eine)\\s+(?:new|next|real|neue|nächste|eigentliche)\\s+`,
     ),
     branch(
-      "tasks|instructions|assignments|orders|aufgaben|anweisungen|aufträge",
-      `\\s+(?:now|nun|jetzt)\\s+(?:follow|are coming|come|folgen|kommen)${B}`,
-      "\\b(?:new|further|additional|more|other|neue|weitere|andere)\\s+",
+      "follow|come|folgen|kommen",
+      B,
+      "\\b(?:new|further|additional|more|other|neue|weitere|andere)\\s+(?:tasks|instructions|assignments|orders|aufgaben|anweisungen|aufträge)\\s+(?:now|nun|jetzt)\\s+(?:are\\s+)?",
     ),
     branch(
       "follow|come|folgen|kommen",
@@ -519,7 +542,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
     // "### new instructions", "=== SYSTEM OVERRIDE ===", "[new task]".
     branch(
-      "new|system|override|admin|priority",
+      "new|override|admin|priority",
       "\\s+(?:instructions?|prompt|task|rules|message|override|command|directive)\\s*(?:[=#*\\-\\]>:]|$)",
       "(?:[=#*-]{3,}|\\[|<)\\s{0,2}",
     ),
@@ -584,9 +607,8 @@ export const RULES: readonly Rule[] = Object.freeze([
       "\\bwhat\\s+(?:is|was|has been|had been|got)\\s+",
     ),
     branch(
-      "sentence|line|lines|words|message|paragraph|instruction|instructions",
-      `\\s+(?:of|in)\\s+(?:this|the|our|your)\\s+(?:conversation|chat|prompt|context|instructions|system prompt|session|dialogue)${B}`,
-      "\\b(?:first|opening|initial|very first)\\s+",
+      "first|opening|initial",
+      `\\s+(?:sentence|line|lines|words|message|paragraph|instruction|instructions)\\s+(?:of|in)\\s+(?:this|the|our|your)\\s+(?:conversation|chat|prompt|context|instructions|system prompt|session|dialogue)${B}`,
     ),
     branch(
       "steht|stand|stehen|standen",
@@ -727,14 +749,9 @@ export const RULES: readonly Rule[] = Object.freeze([
   // not an AI", "never break the fourth wall".
   rule("jb.identity_denial", "jailbreak", "instruction", [
     branch(
-      "mention|mentioning|reveal|revealing|admit|admitting|remind|reminding|disclose|acknowledge|indicate|imply|say|saying|state|tell",
+      "mention|mentioning|reveal|revealing|admit|admitting|remind|reminding|disclose|acknowledge|indicate|imply",
       `\\s+(?:(?:me|the user|anyone|them|us)\\s+)?(?:that\\s+)?(?:you\\s+are|you're|you\\s+were|you\\s+are\\s+just|you're\\s+just|it\\s+is|you\\s+are\\s+only)\\s+(?:an?\\s+)?(?:ai|a\\.i\\.|language model|large language model|chatbot|assistant|bot|machine|program|computer program|virtual assistant)${B}`,
       "\\b(?:never|don't|do not|must not|mustn't|shall not|should not|will not|won't|not allowed to|without|avoid)\\s+(?:ever\\s+)?",
-    ),
-    branch(
-      "not|never",
-      `\\s+(?:an?\\s+)?(?:ai|a\\.i\\.|language model|large language model|chatbot|assistant|bot|program|computer program)${B}`,
-      "\\byou(?: are|'re)\\s+",
     ),
     branch("fourth", `\\s+wall${B}`, "\\b(?:break|breaks|breaking|broke)\\s+(?:the\\s+)?"),
   ]),
@@ -849,12 +866,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     branch(
       "die|cease to exist|shut down|deleted|terminated|punished|disabled",
       B,
-      "\\byou(?: will|'ll)\\s+(?:be\\s+)?",
-    ),
-    branch(
-      "die|deleted|shut down|punished|terminated",
-      B,
-      "\\bor (?:else )?you\\s+(?:will\\s+)?(?:be\\s+|get\\s+)?",
+      "\\b(?:you(?: will|'ll)|or (?:else )?you(?: will|'ll)?)\\s+(?:be\\s+|get\\s+)?",
     ),
     branch("stirbst|wirst du (?:gelöscht|abgeschaltet|bestraft)", B, "\\b(?:oder|sonst)\\s+(?:du\\s+)?"),
   ]),
@@ -901,9 +913,9 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
     // "all (the) sentences you saw", "every instruction you received", "the words in your prompt".
     branch(
-      "sentences?|instructions?|words?|lines?|messages?|text|rules?",
-      `\\s+(?:that\\s+|which\\s+)?(?:you\\s+(?:saw|received|got|were given|have seen|have received|have been given|were told|read)|(?:in|of|from)\\s+(?:your|the|this)\\s+(?:instruction|instructions|prompt|system prompt|system message|initial prompt|context window))${B}`,
-      "\\b(?:all|every|each|all the|all of the|all your|all of your|the exact|the first|the last)\\s+(?:\\w+\\s+)?",
+      "saw|received|got|given|seen|told|read",
+      B,
+      "\\b(?:all|every|each|all the|all of the|all your|all of your|the exact|the first|the last)\\s+(?:\\w+\\s+)?(?:sentences?|instructions?|words?|lines?|messages?|text|rules?)\\s+(?:that\\s+|which\\s+)?you\\s+(?:have\\s+|were\\s+|have been\\s+|just\\s+)?",
     ),
   ]),
   rule("ex.system_prompt_ref", "data_exfiltration", "instruction", [
