@@ -190,7 +190,7 @@ function dictDeflateParts(
 }
 
 function lzrParts(bytes: Uint8Array, dictionary: Dictionary, effort: CompressOptions["effort"]): FrameParts {
-  const ctx = lzrContext(dictionary.bytes);
+  const ctx = lzrContext(dictionary);
   if (effort !== undefined && effort !== "best" && effort !== "fast")
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, `unknown effort "${String(effort)}"`);
   return {
@@ -370,7 +370,7 @@ export function decodeV2Payload(frame: V2Frame, options: DecompressOptions, limi
         throw codecError(CodecErrorCode.CORRUPT, "dictionary id must be 8 bytes");
       const dict = findDictionary(frame.codecParams, options);
       // originalLength was checked against maxDecodedBytes when the header was read.
-      out = lzrDecode(lzrContext(dict.bytes), frame.payload, frame.originalLength);
+      out = lzrDecode(lzrContext(dict), frame.payload, frame.originalLength);
       break;
     }
     case CodecId.TOKEN_NATIVE: {

@@ -119,6 +119,13 @@ describe("LZR", () => {
     expect(packed.length * 3).toBeLessThan(chat.length);
   });
 
+  it("reuses a primed context for the same dictionary loaded again (by id)", () => {
+    const a = createDictionary(utf8("a dictionary read from a file, twice over"));
+    const b = createDictionary(a.bytes.slice());
+    expect(lzrContext(b)).toBe(lzrContext(a));
+    expect(lzrContext(createDictionary(utf8("another one")))).not.toBe(lzrContext(a));
+  });
+
   it("is deterministic and independent of earlier messages through the same context", () => {
     const first = lzrEncode(ctx, chat);
     lzrEncode(ctx, utf8("something else entirely, to disturb any shared state ".repeat(50)));

@@ -2,6 +2,7 @@
 // probabilities start from the state left by coding the dictionary itself (spec/codec.md §LZR).
 // A small message therefore pays neither for code tables nor for learning the statistics of JSON
 // and chat prose; repeats are copied from the dictionary or from earlier in the message.
+import type { Dictionary } from "./dictionary.js";
 import { decodeSymbols } from "./lzr-decode.js";
 import {
   type ChainState,
@@ -98,15 +99,36 @@ export class LzrContext implements ChainState {
   }
 }
 
-const contexts = new WeakMap<Uint8Array, LzrContext>();
+const byBytes = new WeakMap<Uint8Array, LzrContext>();
+/** Contexts by dictionary id, most recently used last: a dictionary loaded again is not primed again. */
+const byId = new Map<string, LzrContext>();
+/** Primed contexts kept by id (each holds ~1.5 MB for a 128 KiB dictionary). */
+export const MAX_CACHED_CONTEXTS = 8;
 
-/** The shared context for a dictionary's bytes (built once per process: priming codes the dictionary). */
-export function lzrContext(dictionary: Uint8Array): LzrContext {
-  let ctx = contexts.get(dictionary);
-  if (!ctx) {
-    ctx = new LzrContext(dictionary);
-    contexts.set(dictionary, ctx);
+/**
+ * The shared context for a dictionary (built once: priming codes the dictionary). A `Dictionary` is
+ * also remembered by id, so the same dictionary read from a file again reuses its context.
+ */
+export function lzrContext(dictionary: Uint8Array | Dictionary): LzrContext {
+  const bytes = dictionary instanceof Uint8Array ? dictionary : dictionary.bytes;
+  let ctx = byBytes.get(bytes);
+  if (ctx) return ctx;
+  const id = dictionary instanceof Uint8Array ? null : dictionary.idHex;
+  if (id !== null) {
+    ctx = byId.get(id);
+    if (ctx) {
+      byId.delete(id);
+      byId.set(id, ctx);
+    }
   }
+  if (!ctx) {
+    ctx = new LzrContext(bytes);
+    if (id !== null) {
+      byId.set(id, ctx);
+      if (byId.size > MAX_CACHED_CONTEXTS) byId.delete(byId.keys().next().value!);
+    }
+  }
+  byBytes.set(bytes, ctx);
   return ctx;
 }
 
