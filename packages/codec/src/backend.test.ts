@@ -7,6 +7,7 @@ import { type BrotliWasmModule, createNodeBackend, createPortableBackend } from 
 import { compress, decompress } from "./codec.js";
 import { getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
+import { lzrContext, lzrEncode } from "./lzr.js";
 
 const brotliWasm = createRequire(import.meta.url)("brotli-wasm") as BrotliWasmModule;
 const node = createNodeBackend()!;
@@ -55,6 +56,7 @@ describe("decompression bombs", () => {
   const zeros = new Uint8Array(64 * 1024 * 1024);
   const deflated = node.deflateRaw(zeros, { level: 9, dictionary: getDefaultDictionary().bytes });
   const brotli = node.brotliCompress(zeros, { quality: 5 });
+  const lzrZeros = lzrEncode(lzrContext(getDefaultDictionary()), zeros.subarray(0, 4 * 1024 * 1024));
   const frameOf = (
     codec: number,
     payload: Uint8Array,
@@ -82,6 +84,12 @@ describe("decompression bombs", () => {
       );
       // Far below the 64 MiB the bomb expands to (allow for the 64 MiB test input itself being retained).
       expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+    });
+    it(`${name}: an LZR stream of 4 MiB declared as 1 KiB stops at 1 KiB (CODEC_CORRUPT)`, () => {
+      const before = process.memoryUsage().arrayBuffers;
+      const frame = frameOf(CodecId.DICTIONARY_LZR, lzrZeros, 1024, getDefaultDictionary().id);
+      expect(codeOf(() => decompress(frame, { backend }))).toBe(CodecErrorCode.CORRUPT);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 * 1024 * 1024);
     });
     it(`${name}: honest 64 MiB declarations are refused by maxDecodedBytes (default 16 MiB) before decoding`, () => {
       expect(codeOf(() => decompress(frameOf(CodecId.BROTLI, brotli, zeros.length), { backend }))).toBe(
