@@ -52,7 +52,7 @@ export const Algorithm = {
   M2M: "m2m",
   BROTLI: "brotli",
   TK: "tk",
-  /** The dictionary codec, LZR (spec/codec.md §LZR). */
+  /** The dictionary codec, LZR (spec/codec.md §10). */
   DICT: "dict",
   /** Raw deflate with the dictionary's last 32 KiB as preset dictionary (faster, larger). */
   DICT_DEFLATE: "dict-deflate",

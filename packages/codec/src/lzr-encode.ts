@@ -1,7 +1,8 @@
-// LZR encoder (spec/codec.md §LZR): a hash-chain match finder over dictionary + message, a symbol
-// writer that keeps the coder state the decoder will have, a greedy parser (used to prime the model
-// from the dictionary; its choices are part of the format) and a price-driven optimal parser for
-// messages (an encoder choice; any parse decodes the same way).
+// LZR encoder (spec/codec.md §10): a hash-chain match finder over dictionary + message, a symbol
+// writer that keeps the coder state the decoder will have, and three parsers: greedy (primes the
+// model from the dictionary, so its choices are part of the format; also used for large messages),
+// price-driven optimal (messages, the default) and price-weighed lazy (effort "fast"). Any parse of a
+// message decodes the same way.
 import {
   ALIGN,
   DIST_SLOT,
@@ -346,7 +347,7 @@ function repLength(w: Uint8Array, pos: number, rep: number, avail: number): numb
 export const PRIMING_EFFORT: LzrEffort = { depth: 4, nice: 32 };
 
 /**
- * The priming parse, normative (spec/codec.md §LZR.4): at each position take the longest repeat of a
+ * The priming parse, normative (spec/codec.md §10.4): at each position take the longest repeat of a
  * recent distance if it is at least 2 bytes and not shorter than the best new match minus one, else
  * the best new match if it is at least 4 bytes, else a literal.
  */

@@ -1,5 +1,5 @@
 // LZR probability model layout and symbol rules shared by the encoder and the decoder
-// (spec/codec.md §LZR). All probabilities live in one Uint16Array so a message can start from a
+// (spec/codec.md §10). All probabilities live in one Uint16Array so a message can start from a
 // copy of the primed state.
 
 export const STATES: number = 12;

@@ -1,4 +1,4 @@
-// Binary adaptive range coder used by the LZR codec (spec/codec.md §LZR). 11-bit probabilities of a
+// Binary adaptive range coder used by the LZR codec (spec/codec.md §10). 11-bit probabilities of a
 // zero bit, adapted by 1/32 per coded bit; 32-bit range, carry propagated through a cached byte.
 // Byte output is big-endian; the always-zero first byte of the classic carry scheme is not sent, and
 // the final value is chosen with as many trailing zero bytes as the range allows, which are then

@@ -1,5 +1,5 @@
 // LZR: LZ77 over a dictionary-primed window, coded with an adaptive binary range coder whose
-// probabilities start from the state left by coding the dictionary itself (spec/codec.md §LZR).
+// probabilities start from the state left by coding the dictionary itself (spec/codec.md §10).
 // A small message therefore pays neither for code tables nor for learning the statistics of JSON
 // and chat prose; repeats are copied from the dictionary or from earlier in the message.
 import type { Dictionary } from "./dictionary.js";
