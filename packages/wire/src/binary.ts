@@ -136,7 +136,8 @@ export class BinaryWriter {
 
   /** A copy of the written bytes, sized exactly. */
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.pos);
+    // A writer sized exactly hands over its buffer; otherwise the written part is copied out.
+    return this.pos === this.buffer.length ? this.buffer : this.buffer.slice(0, this.pos);
   }
 }
 

@@ -4,6 +4,7 @@ import { M2MError, WireErrorCode } from "./errors.js";
 import { checkLimit, resolveLimits, type WireLimits } from "./limits.js";
 import { Prefix, V2_MAGIC } from "./prefix.js";
 import { decodeV2Routing, encodeV2Routing, type Routing } from "./routing.js";
+import { varintSize } from "./varint.js";
 
 /** Version byte of the v2 frame. */
 export const V2_VERSION = 2;
@@ -139,9 +140,9 @@ export function encodeV2Frame(input: V2FrameInput, limits: Partial<WireLimits> =
       `"tag" expected ${expectedTag ?? "?"} bytes, got ${tag.length}`,
     );
   }
-  const w = new BinaryWriter(header.length + input.payload.length + 16 + tag.length)
-    .bytes(header)
-    .lengthPrefixed(input.payload);
+  const n = input.payload.length;
+  const size = header.length + varintSize(n) + n + (input.crc32 != null ? 4 : 0) + tag.length;
+  const w = new BinaryWriter(size).bytes(header).lengthPrefixed(input.payload);
   if (input.crc32 != null) w.uint32le(input.crc32 >>> 0);
   return w.bytes(tag).finish();
 }
