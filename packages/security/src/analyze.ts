@@ -31,6 +31,10 @@ type Entry = readonly [Rule, RuleBranch];
 // apostrophe and letters ("don't"). Keys below pack the first two/three character codes.
 const key2 = (c0: number, c1: number): number => (c0 << 7) | c1;
 const key3 = (c0: number, c1: number, c2: number): number => (c0 << 14) | (c1 << 7) | c2;
+// Word filter key: first three characters and length, hashed into 16 bits. Far fewer tokens pass
+// than with two characters alone, so fewer are sliced and looked up.
+const wordKey = (c0: number, c1: number, c2: number, len: number): number =>
+  (((c0 * 131 + c1) * 131 + c2) * 37 + Math.min(len, 31)) & 0xffff;
 const firstCodes = (word: string): [number, number, number] => [
   word.charCodeAt(0) & 0x7f,
   word.length > 1 ? word.charCodeAt(1) & 0x7f : 0,
@@ -40,7 +44,7 @@ const firstCodes = (word: string): [number, number, number] => [
 /** Rules of one provenance, indexed by the tokens that can start a match. */
 interface TriggerIndex {
   readonly words: ReadonlyMap<string, readonly Entry[]>;
-  /** Bit per (first char, second char): could this token be a trigger word? */
+  /** Byte per hashed (first three characters, length): could this token be a trigger word? */
   readonly wordFilter: Uint8Array;
   /** Keyed by the first three character codes of the prefix. */
   readonly prefixes: ReadonlyMap<number, readonly (readonly [string, Rule, RuleBranch])[]>;
@@ -77,7 +81,7 @@ function scanEntry(rule: Rule): ScanEntry {
 
 function buildIndex(rules: readonly Rule[]): TriggerIndex {
   const words = new Map<string, Entry[]>();
-  const wordFilter = new Uint8Array(1 << 14);
+  const wordFilter = new Uint8Array(1 << 16);
   const prefixes = new Map<number, (readonly [string, Rule, RuleBranch])[]>();
   for (const rule of rules) {
     for (const br of rule.branches) {
@@ -86,7 +90,7 @@ function buildIndex(rules: readonly Rule[]): TriggerIndex {
         if (list === undefined) words.set(t, [[rule, br]]);
         else list.push([rule, br]);
         const [c0, c1] = firstCodes(t);
-        wordFilter[key2(c0, c1)] = 1;
+        wordFilter[wordKey(c0, c1, t.length > 2 ? t.charCodeAt(2) & 0x7f : 0, t.length)] = 1;
       }
       for (const p of br.prefixes) {
         const [c0, c1, c2] = firstCodes(p);
@@ -282,7 +286,7 @@ function runRules(
         stats.leet = true;
       if (ROT13_FILTER[key2(c0, c1)] === 1 && ROT13_WORDS.has(text.slice(start, end))) stats.rot13++;
     }
-    if (wordFilter[key2(c0, c1)] === 1) {
+    if (wordFilter[wordKey(c0, c1, len > 2 ? text.charCodeAt(start + 2) : 0, len)] === 1) {
       const list = words.get(text.slice(start, end));
       if (list !== undefined)
         for (const [rule, br] of list) if (attempt(out, rule, br, text, start, via)) added++;
