@@ -23,7 +23,7 @@ import {
   type WireLimits,
 } from "@m2m/wire";
 import { type CompressionBackend, getDefaultBackend } from "./backend.js";
-import { DEFLATE_WINDOW_BYTES, type Dictionary, getDefaultDictionary } from "./dictionary.js";
+import { contextDictionary, type Dictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual } from "./hash.js";
 import { FAST_EFFORT, lzrContext, lzrDecode, lzrEncode } from "./lzr.js";
@@ -167,11 +167,9 @@ function rawParts(bytes: Uint8Array): FrameParts {
   return { codec: CodecId.RAW, payload: bytes, checksum: false };
 }
 
-/** The part of a dictionary raw deflate can reference. */
-function deflateWindow(dictionary: Dictionary): Uint8Array {
-  const d = dictionary.bytes;
-  return d.length > DEFLATE_WINDOW_BYTES ? d.subarray(d.length - DEFLATE_WINDOW_BYTES) : d;
-}
+/** The part of a dictionary raw deflate can reference: its last 32 KiB, as delta and SSE use it. */
+const deflateWindow = (dictionary: Dictionary): Uint8Array =>
+  contextDictionary(dictionary.bytes) ?? dictionary.bytes;
 
 function dictDeflateParts(
   bytes: Uint8Array,
@@ -190,9 +188,9 @@ function dictDeflateParts(
 }
 
 function lzrParts(bytes: Uint8Array, dictionary: Dictionary, effort: CompressOptions["effort"]): FrameParts {
-  const ctx = lzrContext(dictionary);
   if (effort !== undefined && effort !== "best" && effort !== "fast")
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, `unknown effort "${String(effort)}"`);
+  const ctx = lzrContext(dictionary);
   return {
     codec: CodecId.DICTIONARY_LZR,
     params: dictionary.id,

@@ -23,7 +23,12 @@ import {
   guessSchema,
   verifyDecoded,
 } from "./codec.js";
-import { DEFLATE_WINDOW_BYTES, type Dictionary, getDefaultDictionary } from "./dictionary.js";
+import {
+  contextDictionary,
+  DEFLATE_WINDOW_BYTES,
+  type Dictionary,
+  getDefaultDictionary,
+} from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual, fnv1a64, toHex } from "./hash.js";
 
@@ -150,14 +155,6 @@ export function primedContext(primer: Uint8Array, before: Uint8Array): Uint8Arra
   out.set(primer.subarray(primer.length - fromPrimer), 0);
   out.set(before, fromPrimer);
   return out;
-}
-
-/** @internal the preset dictionary for a middle: the last 32 KiB before it. */
-export function contextDictionary(before: Uint8Array): Uint8Array | undefined {
-  if (before.length === 0) return undefined;
-  return before.length > DEFLATE_WINDOW_BYTES
-    ? before.subarray(before.length - DEFLATE_WINDOW_BYTES)
-    : before;
 }
 
 /** @internal encode a middle as raw or deflate-with-context, whichever is smaller. */

@@ -7,6 +7,14 @@ import { bytesEqual, fnv1a64, toHex } from "./hash.js";
 export const MAX_DICTIONARY_BYTES = 262144;
 /** Raw deflate references at most this much history: the deflate codecs use a dictionary's tail. */
 export const DEFLATE_WINDOW_BYTES = 32768;
+
+/** @internal what raw deflate can reference of `before` as preset dictionary: its last 32 KiB. */
+export function contextDictionary(before: Uint8Array): Uint8Array | undefined {
+  if (before.length === 0) return undefined;
+  return before.length > DEFLATE_WINDOW_BYTES
+    ? before.subarray(before.length - DEFLATE_WINDOW_BYTES)
+    : before;
+}
 const FILE_MAGIC = [0x4d, 0x32, 0x4d, 0x44] as const; // "M2MD"
 const FILE_VERSION = 1;
 

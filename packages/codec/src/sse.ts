@@ -13,8 +13,13 @@ import {
 } from "@m2m/wire";
 import { type CompressionBackend, getDefaultBackend } from "./backend.js";
 import { buildFrame, verifyDecoded } from "./codec.js";
-import { contextDictionary, DeltaKind, decodeMiddle, encodeMiddle } from "./delta.js";
-import { DEFLATE_WINDOW_BYTES, type Dictionary, getDefaultDictionary } from "./dictionary.js";
+import { DeltaKind, decodeMiddle, encodeMiddle } from "./delta.js";
+import {
+  contextDictionary,
+  DEFLATE_WINDOW_BYTES,
+  type Dictionary,
+  getDefaultDictionary,
+} from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 
 /** Options shared by {@link SseEncoder} and {@link SseDecoder} (both ends must use the same dictionary). */
