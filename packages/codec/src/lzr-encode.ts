@@ -422,6 +422,14 @@ function reverseTreePrice(probs: Uint16Array, base: number, bits: number, value:
   return price;
 }
 
+/** Price of the flags after isRep that choose repeat `i` (rep0 long, rep1, rep2 or rep3). */
+function repeatChoicePrice(probs: Uint16Array, state: number, i: number): number {
+  if (i === 0) return priceOf(probs, IS_REP_G0 + state, 0) + priceOf(probs, IS_REP0_LONG + state, 1);
+  const g0 = priceOf(probs, IS_REP_G0 + state, 1);
+  if (i === 1) return g0 + priceOf(probs, IS_REP_G1 + state, 0);
+  return g0 + priceOf(probs, IS_REP_G1 + state, 1) + priceOf(probs, IS_REP_G2 + state, i - 2);
+}
+
 const FULL_DISTANCES = 128;
 
 /** Prices (1/16 bit) of lengths and distances under a model state, for the optimal parser. */
@@ -602,13 +610,7 @@ export function encodeOptimal(
         for (let i = 0; i < 4; i++) {
           const rl = repLens[i]!;
           if (rl < MIN_MATCH) continue;
-          let head = repFlag;
-          if (i === 0) head += priceOf(probs, IS_REP_G0 + st, 0) + priceOf(probs, IS_REP0_LONG + st, 1);
-          else {
-            head += priceOf(probs, IS_REP_G0 + st, 1);
-            if (i === 1) head += priceOf(probs, IS_REP_G1 + st, 0);
-            else head += priceOf(probs, IS_REP_G1 + st, 1) + priceOf(probs, IS_REP_G2 + st, i - 2);
-          }
+          const head = repFlag + repeatChoicePrice(probs, st, i);
           while (lenEnd < j + rl) price[++lenEnd] = Number.POSITIVE_INFINITY;
           const ns = nextStateRep(st);
           for (let l = MIN_MATCH; l <= rl; l++) {
@@ -742,15 +744,7 @@ export function encodeLazy(
     for (let i = 0; i < 4; i++) {
       const rl = repLength(w, pos, out.rep(i), avail);
       if (rl < MIN_MATCH) continue;
-      let price = repFlag + prices.len[MAX_MATCH + 1 + rl]!;
-      if (i === 0) price += priceOf(probs, IS_REP_G0 + state, 0) + priceOf(probs, IS_REP0_LONG + state, 1);
-      else {
-        price += priceOf(probs, IS_REP_G0 + state, 1);
-        price +=
-          i === 1
-            ? priceOf(probs, IS_REP_G1 + state, 0)
-            : priceOf(probs, IS_REP_G1 + state, 1) + priceOf(probs, IS_REP_G2 + state, i - 2);
-      }
+      const price = repFlag + repeatChoicePrice(probs, state, i) + prices.len[MAX_MATCH + 1 + rl]!;
       const saving = rl * LITERAL_GUESS - price;
       if (saving > bestSaving) {
         bestSaving = saving;
