@@ -93,7 +93,10 @@ describe("package manifests", () => {
         for (const file of pkg.sideEffects)
           expect(bins, `${file} in sideEffects is not a bin`).toContain(file);
       }
-      expect(pkg.engines?.node).toBe(">=20");
+      // Node ≥ 20; packages that run undici (the proxy and what depends on it) need what undici needs.
+      const deps = Object.keys(pkg.dependencies ?? {});
+      const runsUndici = deps.includes("undici") || deps.includes("@m2m/proxy");
+      expect(pkg.engines?.node).toBe(runsUndici ? ">=20.18.1" : ">=20");
       const dot = pkg.exports["."];
       expect(Object.keys(dot)[0]).toBe("types");
       expect(existsSync(join(root, "packages", name, "README.md"))).toBe(true);
