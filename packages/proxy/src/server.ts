@@ -420,17 +420,22 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     return typeof accept === "string" && accept.includes(FRAME_CONTENT_TYPE);
   }
 
+  /** 413 for a pass-through body over the limit (the connection closes: the rest is not read). */
+  function bodyTooLarge(res: ServerResponse): void {
+    sendError(
+      res,
+      413,
+      ProxyHttpCode.BODY_TOO_LARGE,
+      `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
+      { connection: "close" },
+    );
+  }
+
   /** Non-JSON routes: stream the body straight through (bounded), stream the answer straight back. */
   function passThrough(req: IncomingMessage, res: ServerResponse, route: RouteName, rawUrl: string): void {
     const declared = req.headers["content-length"];
     if (declared !== undefined && Number(declared) > config.maxBodyBytes) {
-      sendError(
-        res,
-        413,
-        ProxyHttpCode.BODY_TOO_LARGE,
-        `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
-        { connection: "close" },
-      );
+      bodyTooLarge(res);
       req.resume();
       return;
     }
@@ -453,13 +458,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
             req.unpipe(body!);
             req.resume();
             call?.abort();
-            sendError(
-              res,
-              413,
-              ProxyHttpCode.BODY_TOO_LARGE,
-              `request body exceeds the limit of ${config.maxBodyBytes} bytes`,
-              { connection: "close" },
-            );
+            bodyTooLarge(res);
           },
         )
       : null;
