@@ -71,7 +71,7 @@ export interface LzrEffort {
   readonly parser?: "optimal" | "lazy" | "greedy";
 }
 
-export class Matcher {
+class Matcher {
   private inserted: number;
   private readonly w: Uint8Array;
   private readonly prev: Int32Array;

@@ -99,11 +99,6 @@ export class RangeEncoder {
     this.out[this.length++] = byte;
   }
 
-  /** Bytes written so far plus what a flush would add (an upper bound, for size decisions). */
-  get size(): number {
-    return this.length + this.f[CACHE_SIZE]! + 4;
-  }
-
   finish(): Uint8Array {
     // Any value in [low, low + range) decodes the same: take the one with the most trailing zero bytes.
     const low = this.f[LOW]!;
