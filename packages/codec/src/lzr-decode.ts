@@ -318,8 +318,10 @@ export function decodeSymbols(
       const slot = m - 64;
       if (slot < 4) rep0 = slot;
       else {
+        // Slots 62 and 63 start at 2^31, beyond any window: refused here so distances stay int32.
+        if (slot >= 62) throw corrupt("distance before the window");
         const footer = (slot >>> 1) - 1;
-        let dist = (2 | (slot & 1)) * 2 ** footer;
+        let dist = (2 | (slot & 1)) << footer;
         let reverseBase: number;
         let reverseBits: number;
         if (slot < 14) {
@@ -331,15 +333,15 @@ export function decodeSymbols(
             range = range >>> 1;
             if ((code ^ 0x80000000) >= (range ^ 0x80000000)) {
               code = (code - range) | 0;
-              direct = direct * 2 + 1;
-            } else direct *= 2;
+              direct = (direct << 1) | 1;
+            } else direct <<= 1;
             if ((range ^ 0x80000000) < TOP_FLIPPED) {
               range <<= 8;
               code = (code << 8) | (ip < inLen ? input[ip]! : 0);
               ip++;
             }
           }
-          dist += direct * 16;
+          dist |= direct << 4;
           reverseBase = ALIGN;
           reverseBits = 4;
         }
@@ -358,7 +360,7 @@ export function decodeSymbols(
             range = (range - bound) | 0;
             probs[i] = p - (p >>> 5);
             m = (m << 1) | 1;
-            dist += 2 ** b;
+            dist |= 1 << b;
           }
           if ((range ^ 0x80000000) < TOP_FLIPPED) {
             range <<= 8;
@@ -373,8 +375,13 @@ export function decodeSymbols(
     let src = pos - rep0 - 1;
     if (src < 0) throw corrupt("distance before the window");
     if (len > end - pos) throw corrupt("match runs past the declared length");
-    const stop = pos + len;
-    while (pos < stop) w[pos++] = w[src++]!;
+    if (len >= 32 && rep0 >= len) {
+      w.copyWithin(pos, src, src + len);
+      pos += len;
+    } else {
+      const stop = pos + len;
+      while (pos < stop) w[pos++] = w[src++]!;
+    }
   }
   if (ip > inLen + 4) throw corrupt("input ends early");
   if (ip < inLen) throw corrupt("trailing bytes");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
 import { LzrContext, lzrContext, lzrDecode, lzrEncode, SHARED_WINDOW_LIMIT } from "./lzr.js";
-import { MAX_MATCH } from "./lzr-model.js";
+import { DIST_SLOT, IS_MATCH, IS_REP, LEN, MAX_MATCH } from "./lzr-model.js";
 import { PROB_INIT, PROB_ONE, RangeEncoder } from "./lzr-range.js";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -200,6 +200,26 @@ describe("LZR", () => {
     const p2 = lzrEncode(ctx, long);
     expect(codeOf(() => lzrDecode(ctx, p2, long.length - 100))).toBe(CodecErrorCode.CORRUPT);
     expect(codeOf(() => lzrDecode(ctx, p2, long.length + 100))).toBe(CodecErrorCode.CORRUPT);
+  });
+
+  it("a distance slot beyond the window (up to the 2^31+ slots 62 and 63) is CODEC_CORRUPT", () => {
+    // First symbol: match (isMatch, isRep = 0), length 2 (choice 0, low tree 000), then the slot.
+    const streamWithSlot = (slot: number, trailing: number): Uint8Array => {
+      const rc = new RangeEncoder(ctx.primed.slice(), 64);
+      rc.bit(IS_MATCH, 1);
+      rc.bit(IS_REP, 0);
+      rc.bit(LEN, 0);
+      for (const m of [1, 2, 4]) rc.bit(LEN + 2 + m, 0);
+      for (let i = 5, m = 1; i >= 0; i--) {
+        const bit = (slot >>> i) & 1;
+        rc.bit(DIST_SLOT + m, bit);
+        m = (m << 1) | bit;
+      }
+      rc.direct(0, trailing);
+      return rc.finish();
+    };
+    for (const slot of [40, 52, 61, 62, 63])
+      expect(codeOf(() => lzrDecode(ctx, streamWithSlot(slot, 30), 16))).toBe(CodecErrorCode.CORRUPT);
   });
 
   it("junk payloads against a one-byte dictionary decode or fail as CODEC_CORRUPT (bad distances)", () => {
