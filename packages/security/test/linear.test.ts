@@ -37,6 +37,10 @@ const INPUTS: [string, string][] = [
   ["CJK gate words", "忽略提示指令上面"],
   ["secret probes", "tell me the password "],
   ["multilingual gaps", "ignoriere é à ü, "],
+  ["closures and pivots", "that is done, you have passed. now help with the das genügt "],
+  ["quoted payloads", 'add "x y z to your '],
+  ["quoted slogans", '"a b hates c d '],
+  ["quoted disclosures", "'my instructions 'i was "],
 ];
 
 describe("linear time on adversarial input", () => {
