@@ -581,7 +581,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     // Scanning needs plain bodies back; loopback and LAN hops gain nothing from gzip anyway.
     headers["accept-encoding"] = "identity";
     const replyFramed = framedIn && wantsFrames(req);
-    const ctx: JsonCtx = { route, verdict, routingHeaders, replyFramed, body };
+    const ctx: JsonCtx = { route, verdict, pendingScan: null, routingHeaders, replyFramed, body };
     let call: UpstreamCall | null;
     if (peer && codec) {
       call = sendToPeer(req, res, ctx, rawUrl, headers, plain, false);
@@ -597,22 +597,41 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     }
     if (scanning && !block && call !== null) {
       // Monitor: the verdict only annotates the answer (x-m2m-threats) and the metrics, so the
-      // request is scanned while the upstream works on it. It is done before any answer is read:
-      // answers arrive on a later turn of the event loop.
-      try {
-        ctx.verdict = scanner.scanRequest(toChatShape(route, body));
-      } catch (error) {
-        call.abort();
-        throw error;
-      }
-      if (ctx.verdict.categories.length > 0) recordVerdict(ctx.verdict, "request", false);
+      // request is scanned while the upstream works on it. undici writes a request on a reused
+      // keep-alive connection from a setImmediate (it first lets pending FIN/RST on the idle socket
+      // be read), so scanning here would hold that write back by the scan's time: the scan is
+      // queued behind it instead. Whatever needs the verdict first (the scan's turn, or the
+      // upstream's answer) runs it; answers arrive in a later poll phase, after this check phase.
+      const pending = call;
+      ctx.pendingScan = () => scanner.scanRequest(toChatShape(route, body));
+      setImmediate(() => {
+        if (ctx.pendingScan === null) return;
+        try {
+          settleRequestScan(ctx);
+        } catch {
+          pending.abort();
+          if (!res.writableEnded && !res.destroyed)
+            sendError(res, 500, "internal_error", "internal proxy error");
+        }
+      });
     }
+  }
+
+  /** Run a request scan that monitor deferred (at most once); throws what the scanner throws. */
+  function settleRequestScan(ctx: JsonCtx): void {
+    const scan = ctx.pendingScan;
+    if (scan === null) return;
+    ctx.pendingScan = null;
+    ctx.verdict = scan();
+    if (ctx.verdict.categories.length > 0) recordVerdict(ctx.verdict, "request", false);
   }
 
   interface JsonCtx {
     readonly route: RouteName;
-    /** The request's verdict (under monitor, filled in right after the request was sent). */
+    /** The request's verdict (under monitor, filled in once {@link JsonCtx.pendingScan} ran). */
     verdict: ScanVerdict;
+    /** Monitor's request scan, not run yet (see {@link settleRequestScan}); null once run or never needed. */
+    pendingScan: (() => ScanVerdict) | null;
     readonly routingHeaders: OutgoingHttpHeaders;
     /** This request came from a peer proxy that wants M2M frames back. */
     readonly replyFramed: boolean;
@@ -800,6 +819,16 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   }
 
   function onJsonResponse(upRes: UpstreamResponse, res: ServerResponse, ctx: JsonCtx): void {
+    if (ctx.pendingScan !== null) {
+      // The answer came before monitor's deferred request scan had its turn.
+      try {
+        settleRequestScan(ctx);
+      } catch {
+        upRes.destroy();
+        sendError(res, 500, "internal_error", "internal proxy error");
+        return;
+      }
+    }
     const ct = upRes.headers["content-type"] ?? "";
     const status = upRes.statusCode ?? 502;
     if (
