@@ -37,6 +37,18 @@ const CONNECTIONS = 16;
 const SEQUENTIAL = 1500;
 /** Sequential runs are split into rounds that alternate between paths, so drift in the machine's load hits every path alike. */
 const SEQUENTIAL_ROUNDS = 3;
+/**
+ * Fixed moderate rate (requests/s) for the paced run: meant to be below what every path sustains
+ * here even when the machine is busy (two chained proxies managed 280–900 req/s), so its latency
+ * is per-request cost rather than queueing. A row that could not keep up is marked in the table.
+ */
+const RATE = Number(process.env.M2M_BENCH_PROXY_RATE ?? 250);
+/** Seconds per paced round; RATE_ROUNDS rounds per path, alternating between paths. */
+const RATE_SECONDS = 2;
+const RATE_ROUNDS = 2;
+/** The issue's targets for one proxy (2 KB non-streaming, scanning on). */
+const TARGET_ADDED_P50_MS = 0.5;
+const TARGET_RPS = 5000;
 
 const children: ChildProcess[] = [];
 
@@ -142,6 +154,67 @@ async function sequential(url: string, body: string, n: number): Promise<number[
   return times;
 }
 
+/**
+ * Requests sent at a fixed rate, whether or not earlier ones have been answered (open loop), over
+ * at most CONNECTIONS keep-alive connections; a 1 ms timer paces them. Each request's time runs
+ * from the moment it was handed to node:http (a request waiting for a free connection counts that
+ * wait). The first half second is warm-up and not counted.
+ */
+async function paced(
+  url: string,
+  body: string,
+  rate: number,
+  seconds: number,
+): Promise<{ times: number[]; failed: number; achievedRate: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const target = new URL(`${url}/v1/chat/completions`);
+  const warmup = Math.round(rate / 2);
+  const total = warmup + Math.round(rate * seconds);
+  const times: number[] = [];
+  let failed = 0;
+  let done = 0;
+  let countedFrom = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    const finish = (index: number, t0: number, ok: boolean) => {
+      if (index >= warmup) {
+        if (ok) times.push(performance.now() - t0);
+        else failed++;
+      }
+      if (++done === total) resolve();
+    };
+    const fire = (index: number) => {
+      if (index === warmup) countedFrom = performance.now();
+      const t0 = performance.now();
+      const req = http.request(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => finish(index, t0, res.statusCode === 200));
+        },
+      );
+      req.on("error", () => finish(index, t0, false));
+      req.end(body);
+    };
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000));
+      while (sent < due) fire(sent++);
+      if (sent === total) clearInterval(timer);
+    }, 1);
+  });
+  const elapsed = (performance.now() - countedFrom) / 1000;
+  agent.destroy();
+  return { times, failed, achievedRate: times.length / elapsed };
+}
+
 function percentiles(times: number[]): { p50: number; p99: number } {
   const sorted = [...times].sort((a, b) => a - b);
   return {
@@ -159,8 +232,19 @@ interface Row {
   rpsRounds: number[];
   p50ms: number;
   p99ms: number;
+  /** p50ms minus direct's p50ms (same run, same request); null on the direct row. */
+  addedP50ms: number | null;
   seqP50ms: number;
   seqP99ms: number;
+  /** seqP50ms minus direct's seqP50ms (same run, same request); null on the direct row. */
+  seqAddedP50ms: number | null;
+  /** Paced run at a fixed rate: p50 / p99 ms, requests/s answered, failures. */
+  rateP50ms: number;
+  rateP99ms: number;
+  /** rateP50ms minus direct's rateP50ms (same run, same request); null on the direct row. */
+  rateAddedP50ms: number | null;
+  rateAchieved: number;
+  rateErrors: number;
   errors: number;
   /** CPU ms per request spent by the proxy process(es) of this path (the upstream for "direct"), under load. */
   cpuMsPerRequest: number | null;
@@ -280,6 +364,93 @@ function scanCostMs(body: string): number {
   return measure("scan", () => scanner.scanRequest(parsed), { minTimeMs: 500 }).medianNs / 1e6;
 }
 
+/** What each number in docs/bench/proxy.json means (written into the file beside them). */
+const MEANING: Record<string, string> = {
+  rps: "saturated: requests/s of the median of the load rounds (autocannon, 16 connections, pipelining 1, as fast as answers come); every process on the path competes for the 2 shared cores",
+  rpsRounds: "saturated: requests/s of each load round",
+  p50ms:
+    "saturated: p50 latency (ms, 1 ms resolution) of the median load round; mostly queueing at 16 connections",
+  p99ms: "saturated: p99 latency (ms, 1 ms resolution) of the median load round",
+  addedP50ms:
+    "saturated: p50ms minus the direct row's p50ms for the same request in this run (1 ms resolution)",
+  seqP50ms:
+    "concurrency 1: p50 ms of sequential requests on one keep-alive connection (rounds alternating between paths)",
+  seqP99ms: "concurrency 1: p99 ms of the same",
+  seqAddedP50ms:
+    "concurrency 1: seqP50ms minus the direct row's seqP50ms in this run — the latency the proxy adds to one request",
+  rateP50ms:
+    "fixed moderate rate: p50 ms of requests paced open-loop at `rate` req/s (below every path's capacity) over up to 16 connections",
+  rateP99ms: "fixed moderate rate: p99 ms of the same",
+  rateAddedP50ms: "fixed moderate rate: rateP50ms minus the direct row's rateP50ms in this run",
+  rateAchieved:
+    "fixed moderate rate: answered requests/s of the slowest paced round (should be close to `rate`)",
+  rateErrors: "fixed moderate rate: failed or non-200 requests",
+  errors: "saturated: errors + non-2xx + timeouts over all load rounds",
+  cpuMsPerRequest:
+    "user+system CPU ms per completed request of this path's proxy process(es) during the load rounds (/proc); null for direct",
+  upstreamCpuMsPerRequest: "the same for the test upstream process during this path's load rounds",
+  loadgenCpuMsPerRequest:
+    "the same for the load generator (this bench process, process.cpuUsage) during this path's load rounds",
+  targets:
+    "the issue's targets for one proxy (added p50 ≤ 0.5 ms, ≥ 5,000 req/s) against this run's figures, with the CPU arithmetic",
+};
+
+interface CpuBudget {
+  path: string;
+  addedP50TargetMs: number;
+  seqAddedP50ms: number | null;
+  rateAddedP50ms: number | null;
+  saturatedAddedP50ms: number | null;
+  rpsTarget: number;
+  rps: number;
+  proxyCpuMsPerRequest: number | null;
+  upstreamCpuMsPerRequest: number | null;
+  loadgenCpuMsPerRequest: number;
+  /** 1000 / proxy CPU ms per request: one Node process is one core. */
+  singleProcessCeilingRps: number | null;
+  /** 2000 / (proxy + upstream + load generator CPU ms per request): all three on 2 idle cores. */
+  machineCeilingRps: number | null;
+  /** CPU ms per request the three processes may spend together for the target on 2 cores. */
+  cpuMsPerRequestAllowed: number;
+  note: string;
+}
+
+/** The one-proxy targets against what this run measured, with the CPU arithmetic behind the ceiling. */
+function cpuBudget(rows: Row[]): CpuBudget {
+  const row = rows.find(
+    (r) => r.request === "2 KB non-streaming" && r.path.startsWith("one proxy (scan on, monitor"),
+  )!;
+  const proxy = row.cpuMsPerRequest;
+  const upstream = row.upstreamCpuMsPerRequest;
+  const loadgen = row.loadgenCpuMsPerRequest;
+  const allowed = (os.cpus().length * 1000) / TARGET_RPS;
+  const single = proxy === null ? null : 1000 / proxy;
+  const machine =
+    proxy === null || upstream === null ? null : (os.cpus().length * 1000) / (proxy + upstream + loadgen);
+  const f = (v: number | null, d = 3) => (v === null ? "n/a" : v.toFixed(d));
+  const note =
+    `added p50 ${f(row.seqAddedP50ms)} ms at concurrency 1, ${f(row.rateAddedP50ms)} ms at ${RATE} req/s, ${f(row.addedP50ms, 0)} ms saturated (target ≤ ${TARGET_ADDED_P50_MS}); ` +
+    `${row.rps.toFixed(0)} req/s saturated (target ≥ ${TARGET_RPS}). CPU per request: proxy ${f(proxy)} + upstream ${f(upstream)} + load generator ${f(loadgen)} = ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} ms; ` +
+    `${TARGET_RPS} req/s on ${os.cpus().length} cores allows ${allowed.toFixed(3)} ms for all three together, and one proxy process (one core) tops out at 1000 / ${f(proxy)} = ${f(single, 0)} req/s, ` +
+    `all three at ${os.cpus().length * 1000} / ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} = ${f(machine, 0)} req/s even with the machine to themselves`;
+  return {
+    path: row.path,
+    addedP50TargetMs: TARGET_ADDED_P50_MS,
+    seqAddedP50ms: row.seqAddedP50ms,
+    rateAddedP50ms: row.rateAddedP50ms,
+    saturatedAddedP50ms: row.addedP50ms,
+    rpsTarget: TARGET_RPS,
+    rps: row.rps,
+    proxyCpuMsPerRequest: proxy,
+    upstreamCpuMsPerRequest: upstream,
+    loadgenCpuMsPerRequest: loadgen,
+    singleProcessCeilingRps: single === null ? null : Math.round(single),
+    machineCeilingRps: machine === null ? null : Math.round(machine),
+    cpuMsPerRequestAllowed: allowed,
+    note,
+  };
+}
+
 /** Run the suite. */
 export async function run(): Promise<void> {
   printCommand("proxy");
@@ -336,6 +507,18 @@ export async function run(): Promise<void> {
       for (let round = 0; round < SEQUENTIAL_ROUNDS; round++)
         for (const [name, url] of paths)
           times.get(name)!.push(...(await sequential(url, body, SEQUENTIAL / SEQUENTIAL_ROUNDS)));
+      // Paced at a fixed moderate rate, in rounds alternating between the paths.
+      const pacedTimes = new Map<string, number[]>(paths.map(([name]) => [name, []]));
+      const pacedStats = new Map<string, { failed: number; achieved: number[] }>(
+        paths.map(([name]) => [name, { failed: 0, achieved: [] }]),
+      );
+      for (let round = 0; round < RATE_ROUNDS; round++)
+        for (const [name, url] of paths) {
+          const r = await paced(url, body, RATE, RATE_SECONDS);
+          pacedTimes.get(name)!.push(...r.times);
+          pacedStats.get(name)!.failed += r.failed;
+          pacedStats.get(name)!.achieved.push(r.achievedRate);
+        }
       // Load in rounds alternating between the paths too: req/s is the median round, CPU is summed
       // over all rounds; latency percentiles are those of the median round.
       interface Round {
@@ -378,6 +561,8 @@ export async function run(): Promise<void> {
           }
           return n === 0 ? null : total / n;
         };
+        const rate = percentiles(pacedTimes.get(name)!);
+        const rateStats = pacedStats.get(name)!;
         rows.push({
           path: name,
           request,
@@ -385,8 +570,15 @@ export async function run(): Promise<void> {
           rpsRounds: all.map((x) => x.result.requests.average),
           p50ms: median.latency.p50,
           p99ms: median.latency.p99,
+          addedP50ms: null,
           seqP50ms: seq.p50,
           seqP99ms: seq.p99,
+          seqAddedP50ms: null,
+          rateP50ms: rate.p50,
+          rateP99ms: rate.p99,
+          rateAddedP50ms: null,
+          rateAchieved: Math.min(...rateStats.achieved),
+          rateErrors: rateStats.failed,
           errors: all.reduce((e, x) => e + x.result.errors + x.result.non2xx + x.result.timeouts, 0),
           cpuMsPerRequest: sum((x) => x.cpu),
           upstreamCpuMsPerRequest: sum((x) => x.upstreamCpu),
@@ -394,7 +586,15 @@ export async function run(): Promise<void> {
         });
       }
     }
+    for (const r of rows) {
+      if (r.path === "direct") continue;
+      const direct = rows.find((d) => d.request === r.request && d.path === "direct")!;
+      r.addedP50ms = r.p50ms - direct.p50ms;
+      r.seqAddedP50ms = r.seqP50ms - direct.seqP50ms;
+      r.rateAddedP50ms = r.rateP50ms - direct.rateP50ms;
+    }
     const ms = (v: number | null) => (v === null ? "-" : v.toFixed(3));
+    const added = (v: number | null, digits: number) => (v === null ? "-" : `${v.toFixed(digits)} ms`);
     const table: string[][] = [
       [
         "request",
@@ -403,9 +603,13 @@ export async function run(): Promise<void> {
         "vs direct",
         "p50 ms",
         "p99 ms",
+        "added p50",
         "seq p50 ms",
         "seq p99 ms",
         "added seq p50",
+        `@${RATE}/s p50 ms`,
+        `@${RATE}/s p99 ms`,
+        `added @${RATE}/s p50`,
         "proxy CPU ms/req",
         "upstream CPU",
         "loadgen CPU",
@@ -421,17 +625,22 @@ export async function run(): Promise<void> {
         `${((100 * r.rps) / direct.rps).toFixed(0)}%`,
         String(r.p50ms),
         String(r.p99ms),
+        added(r.addedP50ms, 0),
         r.seqP50ms.toFixed(3),
         r.seqP99ms.toFixed(3),
-        r.path === "direct" ? "-" : `${(r.seqP50ms - direct.seqP50ms).toFixed(3)} ms`,
+        added(r.seqAddedP50ms, 3),
+        // A path that answered under 95% of the rate was saturated: its paced latency is queueing.
+        r.rateAchieved < RATE * 0.95 ? `${r.rateP50ms.toFixed(3)} (saturated)` : r.rateP50ms.toFixed(3),
+        r.rateP99ms.toFixed(3),
+        added(r.rateAddedP50ms, 3),
         ms(r.cpuMsPerRequest),
         ms(r.upstreamCpuMsPerRequest),
         ms(r.loadgenCpuMsPerRequest),
-        String(r.errors),
+        String(r.errors + r.rateErrors),
       ]);
     }
     console.log(
-      `load: autocannon (in this process, pipelining 1), ${CONNECTIONS} connections, ${LOAD_ROUNDS} rounds of ${DURATION_S} s per row alternating between paths, median round shown (1 ms latency resolution); seq: ${SEQUENTIAL} sequential keep-alive requests in ${SEQUENTIAL_ROUNDS} rounds alternating between paths, after 200 warm-up each`,
+      `load (saturated): autocannon (in this process, pipelining 1), ${CONNECTIONS} connections, ${LOAD_ROUNDS} rounds of ${DURATION_S} s per row alternating between paths, median round shown (1 ms latency resolution); seq (concurrency 1): ${SEQUENTIAL} sequential keep-alive requests in ${SEQUENTIAL_ROUNDS} rounds alternating between paths, after 200 warm-up each; @${RATE}/s: open-loop paced requests at ${RATE}/s over up to ${CONNECTIONS} keep-alive connections, ${RATE_ROUNDS} rounds of ${RATE_SECONDS} s per row alternating between paths, after 0.5 s warm-up each. "added" = that path's p50 minus direct's p50 of the same kind in this run.`,
     );
     console.log(
       "upstream, proxies and load generator are separate processes sharing this 2-core machine with other work: compare rows, not absolutes",
@@ -443,6 +652,8 @@ export async function run(): Promise<void> {
     console.log(
       "CPU ms/req: user+system CPU per completed request during the load run, of the proxy process(es) on that path, of the test upstream, and of this process (the load generator), from /proc and process.cpuUsage(). A Node proxy runs on one core, so 1000 / (proxy CPU ms/req) bounds its req/s even on an idle machine; on this 2-core machine the three processes together are bounded by 2000 / (sum of the three).",
     );
+    const budget = cpuBudget(rows);
+    console.log(`\ntargets (2 KB non-streaming, one proxy, scan on, monitor): ${budget.note}`);
     const scanCost = scanCostMs(twoKbRequest(false));
     console.log(
       `in-process cost of @m2m/security on the 2 KB request (securityScanner("monitor").scanRequest, median): ${scanCost.toFixed(3)} ms`,
@@ -475,7 +686,7 @@ export async function run(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
       path.join(outDir, "proxy.json"),
-      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), loadAverageStart, loadAverageEnd: os.loadavg().map((l) => +l.toFixed(2)), cpus: os.cpus().length, connections: CONNECTIONS, durationSeconds: DURATION_S, loadRounds: LOAD_ROUNDS, sequentialRequests: SEQUENTIAL, scanRequestMs: +scanCost.toFixed(4), rows, peerBytes: bytes }, null, 2)}\n`,
+      `${JSON.stringify({ command: "pnpm bench proxy", node: process.version, date: new Date().toISOString(), loadAverageStart, loadAverageEnd: os.loadavg().map((l) => +l.toFixed(2)), cpus: os.cpus().length, connections: CONNECTIONS, durationSeconds: DURATION_S, loadRounds: LOAD_ROUNDS, sequentialRequests: SEQUENTIAL, rate: RATE, rateSeconds: RATE_SECONDS, rateRounds: RATE_ROUNDS, scanRequestMs: +scanCost.toFixed(4), meaning: MEANING, targets: budget, rows, peerBytes: bytes }, null, 2)}\n`,
     );
     writeFileSync(path.join(outDir, "proxy.svg"), svg(rows));
     console.log(
