@@ -14,6 +14,8 @@ import {
   IS_REP_G2,
   IS_REP0_LONG,
   LEN,
+  LITERAL,
+  LITERAL_CONTEXT_BITS,
   lenState,
   literalBase,
   MAX_MATCH,
@@ -34,11 +36,10 @@ export const HASH3_BITS = 14;
 /** 3-byte matches further back than this cost more than three literals. */
 const MAX_DIST3 = 1 << 12;
 
-/** Chains link positions with the same 5-byte hash; 3- and 4-byte heads keep only the latest. */
-const hash5 = (w: Uint8Array, p: number): number =>
-  (Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16) | (w[p + 3]! << 24), 0x9e3779b1) ^
-    Math.imul(w[p + 4]!, 0x85ebca6b)) >>>
-  (32 - HASH_BITS);
+/**
+ * Chains link positions with the same 5-byte hash (hash4's product mixed with the fifth byte, see
+ * Matcher.hashAll); 3- and 4-byte heads keep only the latest.
+ */
 const hash4 = (w: Uint8Array, p: number): number =>
   Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16) | (w[p + 3]! << 24), 0x9e3779b1) >>>
   (32 - HASH4_BITS);
@@ -55,10 +56,8 @@ export interface ChainState {
   readonly head: Int32Array;
   readonly head4: Int32Array;
   readonly head3: Int32Array;
-  /** The dictionary's own heads, to restore after a message (null while priming). */
-  readonly dictHead: Int32Array | null;
-  readonly dictHead4: Int32Array | null;
-  readonly dictHead3: Int32Array | null;
+  /** True while the dictionary itself is coded: its chains are kept. A message's are undone after it. */
+  readonly priming: boolean;
 }
 
 /** Parser effort. */
@@ -71,6 +70,12 @@ export interface LzrEffort {
   readonly parser?: "optimal" | "lazy" | "greedy";
 }
 
+/** Journal scratch shared by messages (grown up to this many positions; larger inputs get their own). */
+const SHARED_JOURNAL_POSITIONS = 1 << 16;
+/** Journal entries per position: hash3, hash4, hash5, and the head3 and head4 values replaced. */
+const STRIDE = 5;
+let sharedJournal: Int32Array = new Int32Array(0);
+
 class Matcher {
   private inserted: number;
   private readonly w: Uint8Array;
@@ -78,6 +83,12 @@ class Matcher {
   private readonly head: Int32Array;
   private readonly head4: Int32Array;
   private readonly head3: Int32Array;
+  /**
+   * [STRIDE × (p − start)]: the hashes of every position (computed once) and the heads its insertion
+   * replaced, so {@link restore} can undo a message without reading the dictionary's tables again.
+   * (The chain head replaced is prev[p].)
+   */
+  private readonly journal: Int32Array;
 
   private readonly c: ChainState;
   private readonly start: number;
@@ -93,38 +104,62 @@ class Matcher {
     this.head = c.head;
     this.head4 = c.head4;
     this.head3 = c.head3;
+    const n = STRIDE * (end - start);
+    if (n > sharedJournal.length && end - start <= SHARED_JOURNAL_POSITIONS)
+      sharedJournal = new Int32Array(STRIDE * SHARED_JOURNAL_POSITIONS);
+    this.journal = n <= sharedJournal.length ? sharedJournal : new Int32Array(n);
+    this.hashAll();
+  }
+
+  /** hash3 where 3 bytes remain, hash4 where 4 do, hash5 where 5 do (the same values as the helpers). */
+  private hashAll(): void {
+    const { w, journal, start, end } = this;
+    let i = 0;
+    let p = start;
+    for (; p + 5 <= end; p++, i += STRIDE) {
+      const v3 = w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16);
+      const m4 = Math.imul(v3 | (w[p + 3]! << 24), 0x9e3779b1);
+      journal[i] = Math.imul(v3, 0x2f0b4ea5) >>> (32 - HASH3_BITS);
+      journal[i + 1] = m4 >>> (32 - HASH4_BITS);
+      journal[i + 2] = (m4 ^ Math.imul(w[p + 4]!, 0x85ebca6b)) >>> (32 - HASH_BITS);
+    }
+    for (; p + 3 <= end; p++, i += STRIDE) {
+      journal[i] = hash3(w, p);
+      if (p + 4 <= end) journal[i + 1] = hash4(w, p);
+    }
   }
 
   /** Add positions below `limit` to the chains. */
   insertUpTo(limit: number): void {
-    const { w, prev, head, head4, head3 } = this;
+    const { prev, head, head4, head3, journal } = this;
     const end = this.end;
     const last = Math.min(limit, end - 2);
-    for (let p = this.inserted; p < last; p++) {
-      head3[hash3(w, p)] = p;
+    let i = STRIDE * (this.inserted - this.start);
+    for (let p = this.inserted; p < last; p++, i += STRIDE) {
+      const h3 = journal[i]!;
+      journal[i + 3] = head3[h3]!;
+      head3[h3] = p;
       if (p + 4 > end) continue;
-      head4[hash4(w, p)] = p;
+      const h4 = journal[i + 1]!;
+      journal[i + 4] = head4[h4]!;
+      head4[h4] = p;
       if (p + 5 > end) continue;
-      const h = hash5(w, p);
+      const h = journal[i + 2]!;
       prev[p] = head[h]!;
       head[h] = p;
     }
     if (last > this.inserted) this.inserted = last;
   }
 
-  /** Put back the dictionary's heads that this message's positions replaced. */
+  /** Undo this message's insertions, newest first, so the dictionary's heads are back. */
   restore(): void {
-    const { c, w } = this;
-    if (!c.dictHead || !c.dictHead4 || !c.dictHead3) return;
-    for (let p = this.start; p < this.inserted; p++) {
-      const h3 = hash3(w, p);
-      c.head3[h3] = c.dictHead3[h3]!;
-      if (p + 4 > this.end) continue;
-      const h4 = hash4(w, p);
-      c.head4[h4] = c.dictHead4[h4]!;
-      if (p + 5 > this.end) continue;
-      const h = hash5(w, p);
-      c.head[h] = c.dictHead[h]!;
+    const { journal, prev, head, head4, head3, end } = this;
+    for (let p = this.inserted - 1, i = STRIDE * (p - this.start); p >= this.start; p--, i -= STRIDE) {
+      head3[journal[i]!] = journal[i + 3]!;
+      if (p + 4 > end) continue;
+      head4[journal[i + 1]!] = journal[i + 4]!;
+      if (p + 5 > end) continue;
+      head[journal[i + 2]!] = prev[p]!;
     }
   }
 
@@ -138,7 +173,8 @@ class Matcher {
     if (avail < 3) return 0;
     let n = 0;
     let best = 2;
-    const c3 = this.head3[hash3(w, pos)]!;
+    const hi = STRIDE * (pos - this.start);
+    const c3 = this.head3[this.journal[hi]!]!;
     if (
       c3 >= 0 &&
       pos - c3 <= MAX_DIST3 &&
@@ -154,7 +190,7 @@ class Matcher {
       if (len >= nice || len === avail) return n;
     }
     if (avail < 4) return n;
-    const c4 = this.head4[hash4(w, pos)]!;
+    const c4 = this.head4[this.journal[hi + 1]!]!;
     if (c4 >= 0 && w[c4 + best] === w[pos + best] && w[c4] === w[pos]) {
       let len = 0;
       while (len < avail && w[c4 + len] === w[pos + len]) len++;
@@ -170,7 +206,7 @@ class Matcher {
       }
     }
     if (avail < 5) return n;
-    let cand = this.head[hash5(w, pos)]!;
+    let cand = this.head[this.journal[hi + 2]!]!;
     for (let k = 0; cand >= 0 && k < depth; k++) {
       if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
         let len = 0;
@@ -389,8 +425,8 @@ export function encodeGreedy(
     }
   }
   // Priming keeps the chains it built (they become the dictionary's); a message gives its heads back.
-  if (c.dictHead) m.restore();
-  else m.insertUpTo(end);
+  if (c.priming) m.insertUpTo(end);
+  else m.restore();
 }
 
 // ---- Prices ---------------------------------------------------------------------------------------
@@ -441,6 +477,8 @@ export class PriceTables {
   /** [lenState * 128 + dist] for dist < 128: slot plus footer. */
   readonly near: Uint32Array = new Uint32Array(4 * FULL_DISTANCES);
   readonly align: Uint32Array = new Uint32Array(16);
+  /** [(previous byte >>> 5) << 8 | byte]: a plain literal (not the byte after a match). */
+  readonly literal: Uint32Array = new Uint32Array(256 << LITERAL_CONTEXT_BITS);
   private readonly probs: Uint16Array;
 
   constructor(probs: Uint16Array) {
@@ -459,6 +497,9 @@ export class PriceTables {
     for (let ls = 0; ls < 4; ls++)
       for (let s = 0; s < 64; s++) this.slot[ls * 64 + s] = treePrice(probs, DIST_SLOT + (ls << 6), 6, s);
     for (let a = 0; a < 16; a++) this.align[a] = reverseTreePrice(probs, ALIGN, 4, a);
+    for (let ctx = 0; ctx < 1 << LITERAL_CONTEXT_BITS; ctx++)
+      for (let b = 0; b < 256; b++)
+        this.literal[(ctx << 8) | b] = treePrice(probs, LITERAL + 0x300 * ctx, 8, b);
     for (let ls = 0; ls < 4; ls++)
       for (let d = 0; d < FULL_DISTANCES; d++) {
         const s = distSlot(d);
@@ -710,13 +751,108 @@ export function encodeOptimal(
 }
 
 // ---- Lazy parser (effort "fast") ------------------------------------------------------------------
-/** Rough cost of a literal in 1/16 bit, for weighing a match against the literals it replaces. */
-const LITERAL_GUESS = 5 * 16;
+/** Per-message running sums of literal prices, reused across messages up to this many positions. */
+let sharedLiteralSums: Uint32Array = new Uint32Array(0);
+
+/** The best choice at one position: its saving against coding those bytes as literals. */
+class LazyChooser {
+  len = 0;
+  /** 0 none, 1 + rep index, 5 new match. */
+  kind = 0;
+  dist = 0;
+  private readonly m: Matcher;
+  private readonly w: Uint8Array;
+  private readonly probs: Uint16Array;
+  private readonly prices: PriceTables;
+  /** sums[i] = price of coding window[start, start + i) as plain literals under the primed model. */
+  private readonly sums: Uint32Array;
+  private readonly start: number;
+  private readonly end: number;
+  private readonly depth: number;
+  private readonly nice: number;
+  private readonly pairs: Int32Array;
+
+  constructor(
+    m: Matcher,
+    c: ChainState,
+    probs: Uint16Array,
+    prices: PriceTables,
+    start: number,
+    end: number,
+    effort: LzrEffort,
+  ) {
+    this.m = m;
+    this.w = c.window;
+    this.probs = probs;
+    this.prices = prices;
+    this.start = start;
+    this.end = end;
+    this.depth = effort.depth;
+    this.nice = effort.nice;
+    this.pairs = new Int32Array(2 * (effort.depth + 3));
+    const n = end - start;
+    if (n + 1 > sharedLiteralSums.length && n <= SHARED_JOURNAL_POSITIONS)
+      sharedLiteralSums = new Uint32Array(SHARED_JOURNAL_POSITIONS + 1);
+    const sums = n + 1 <= sharedLiteralSums.length ? sharedLiteralSums : new Uint32Array(n + 1);
+    const w = this.w;
+    const lit = prices.literal;
+    let total = 0;
+    sums[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const p = start + i;
+      total += lit[((w[p - 1]! >>> (8 - LITERAL_CONTEXT_BITS)) << 8) | w[p]!]!;
+      sums[i + 1] = total;
+    }
+    this.sums = sums;
+  }
+
+  /** Sets len/kind/dist to the choice at `pos` that saves the most (kind 0 if none) and returns the saving. */
+  choose(pos: number, state: number, out: SymbolWriter): number {
+    const { w, probs, prices, sums } = this;
+    const base = pos - this.start;
+    this.len = 0;
+    this.kind = 0;
+    let best = 0;
+    const avail = Math.min(this.end - pos, MAX_MATCH);
+    const repFlag = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 1);
+    for (let i = 0; i < 4; i++) {
+      const rl = repLength(w, pos, out.rep(i), avail);
+      if (rl < MIN_MATCH) continue;
+      const saving =
+        sums[base + rl]! -
+        sums[base]! -
+        (repFlag + repeatChoicePrice(probs, state, i) + prices.len[MAX_MATCH + 1 + rl]!);
+      if (saving > best) {
+        best = saving;
+        this.len = rl;
+        this.kind = 1 + i;
+      }
+    }
+    const pairs = this.pairs;
+    const n = this.m.find(pos, this.depth, this.nice, pairs);
+    const head = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 0);
+    for (let k = 0; k < n; k += 2) {
+      const ml = pairs[k]!;
+      const d = pairs[k + 1]!;
+      const saving = sums[base + ml]! - sums[base]! - (head + prices.len[ml]! + prices.distance(d, ml));
+      if (saving > best) {
+        best = saving;
+        this.len = ml;
+        this.kind = 5;
+        this.dist = d;
+      }
+    }
+    return best;
+  }
+}
+
+/** A choice one byte later must save this much more (1/16 bit) to delay the current one. */
+const LAZY_MARGIN = 0;
 
 /**
- * Price-weighed lazy parse: at each position the repeat or match that saves the most against
- * literals is taken, unless the best choice one byte later saves more than a literal costs.
- * About the speed of the greedy parse, most of the optimal parse's ratio.
+ * Price-weighed lazy parse: at each position the repeat or match that saves the most against the
+ * literals it replaces (priced under the primed model) is taken, unless the best choice one byte
+ * later saves more. About the speed of the greedy parse, most of the optimal parse's ratio.
  */
 export function encodeLazy(
   c: ChainState,
@@ -726,77 +862,44 @@ export function encodeLazy(
   effort: LzrEffort,
   prices: PriceTables,
 ): void {
-  const w = c.window;
-  const probs = rc.probs;
   const m = new Matcher(c, start, end);
-  const out = new SymbolWriter(rc, w);
-  const pairs = new Int32Array(2 * (effort.depth + 3));
-  // Best choice at a position: saving (literal guess × length − price), length, and what it is.
-  let bestLen = 0;
-  let bestKind = 0; // 0 none, 1 + rep index, 5 match
-  let bestDist = 0;
-  const choose = (pos: number, state: number): number => {
-    bestLen = 0;
-    bestKind = 0;
-    let bestSaving = 0;
-    const avail = Math.min(end - pos, MAX_MATCH);
-    const repFlag = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 1);
-    for (let i = 0; i < 4; i++) {
-      const rl = repLength(w, pos, out.rep(i), avail);
-      if (rl < MIN_MATCH) continue;
-      const price = repFlag + repeatChoicePrice(probs, state, i) + prices.len[MAX_MATCH + 1 + rl]!;
-      const saving = rl * LITERAL_GUESS - price;
-      if (saving > bestSaving) {
-        bestSaving = saving;
-        bestLen = rl;
-        bestKind = 1 + i;
-      }
-    }
-    const n = m.find(pos, effort.depth, effort.nice, pairs);
-    const head = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 0);
-    for (let k = 0; k < n; k += 2) {
-      const ml = pairs[k]!;
-      const d = pairs[k + 1]!;
-      const saving = ml * LITERAL_GUESS - (head + prices.len[ml]! + prices.distance(d, ml));
-      if (saving > bestSaving) {
-        bestSaving = saving;
-        bestLen = ml;
-        bestKind = 5;
-        bestDist = d;
-      }
-    }
-    return bestSaving;
-  };
+  const out = new SymbolWriter(rc, c.window);
+  const chooser = new LazyChooser(m, c, rc.probs, prices, start, end, effort);
+  const nice = effort.nice;
   try {
     let pos = start;
+    let saving = -1; // ≥ 0 when the chooser already holds the choice at `pos`
     while (pos < end) {
-      m.insertUpTo(pos);
-      const saving = choose(pos, out.state);
-      if (bestKind !== 0 && bestLen < effort.nice && pos + 1 < end) {
-        const len = bestLen;
-        const kind = bestKind;
-        const dist = bestDist;
+      if (saving < 0) {
+        m.insertUpTo(pos);
+        saving = chooser.choose(pos, out.state, out);
+      }
+      if (chooser.kind !== 0 && chooser.len < nice && pos + 1 < end) {
+        const { len, kind, dist } = chooser;
         m.insertUpTo(pos + 1);
-        const next = choose(pos + 1, nextStateLiteral(out.state));
-        if (next > saving + LITERAL_GUESS) {
+        const next = chooser.choose(pos + 1, nextStateLiteral(out.state), out);
+        if (next > saving + LAZY_MARGIN) {
           out.literal(pos);
           pos++;
+          saving = next;
           continue;
         }
-        bestLen = len;
-        bestKind = kind;
-        bestDist = dist;
+        chooser.len = len;
+        chooser.kind = kind;
+        chooser.dist = dist;
       }
-      if (bestKind === 0) {
+      const kind = chooser.kind;
+      if (kind === 0) {
         out.literal(pos);
         pos++;
-      } else if (bestKind === 5) {
-        out.match(bestLen, bestDist);
-        pos += bestLen;
+      } else if (kind === 5) {
+        out.match(chooser.len, chooser.dist);
+        pos += chooser.len;
       } else {
-        out.repeat(bestKind - 1, bestLen);
-        pos += bestLen;
+        out.repeat(kind - 1, chooser.len);
+        pos += chooser.len;
       }
+      saving = -1;
     }
   } finally {
     m.restore();

@@ -44,9 +44,7 @@ export class LzrContext implements ChainState {
   readonly head: Int32Array = new Int32Array(1 << HASH_BITS).fill(-1);
   readonly head4: Int32Array = new Int32Array(1 << HASH4_BITS).fill(-1);
   readonly head3: Int32Array = new Int32Array(1 << HASH3_BITS).fill(-1);
-  dictHead: Int32Array | null = null;
-  dictHead4: Int32Array | null = null;
-  dictHead3: Int32Array | null = null;
+  priming = true;
   readonly primed: Uint16Array;
   /** Scratch probabilities, reset from `primed` for each message. */
   readonly probs: Uint16Array = new Uint16Array(MODEL_SIZE);
@@ -62,9 +60,7 @@ export class LzrContext implements ChainState {
     const probs = new Uint16Array(MODEL_SIZE).fill(PROB_INIT);
     encodeGreedy(this, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
     this.primed = probs;
-    this.dictHead = this.head.slice();
-    this.dictHead4 = this.head4.slice();
-    this.dictHead3 = this.head3.slice();
+    this.priming = false;
   }
 
   /** Prices under the primed state (computed once). */
@@ -94,15 +90,15 @@ export class LzrContext implements ChainState {
   }
 
   private chainFields(): ChainState {
-    const { window, prev, head, head4, head3, dictHead, dictHead4, dictHead3 } = this;
-    return { window, prev, head, head4, head3, dictHead, dictHead4, dictHead3 };
+    const { window, prev, head, head4, head3 } = this;
+    return { window, prev, head, head4, head3, priming: false };
   }
 }
 
 const byBytes = new WeakMap<Uint8Array, LzrContext>();
 /** Contexts by dictionary id, most recently used last: a dictionary loaded again is not primed again. */
 const byId = new Map<string, LzrContext>();
-/** Primed contexts kept by id (each holds ~1.5 MB for a 128 KiB dictionary). */
+/** Primed contexts kept by id (each holds ~1.1 MB for a 128 KiB dictionary). */
 export const MAX_CACHED_CONTEXTS = 8;
 
 /**
