@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as w from "@m2m/wire";
 import * as c from "../dist/index.js";
 
 const out = resolve(dirname(fileURLToPath(import.meta.url)), "../../../spec/vectors/codec-reference.json");
@@ -155,6 +156,28 @@ V.push({
   hex: enc(travel, { algorithm: "dict" }),
   output: travel,
   dictionaryId: c.getDefaultDictionary().idHex,
+});
+// Dictionary references (spec/codec.md §3): writers name the shipped dictionary with one byte (01);
+// readers also accept its 8-byte id, and refuse an index with no entry.
+const reparam = (frameHex, params) => {
+  const f = w.decodeV2Frame(Buffer.from(frameHex, "hex"));
+  return hex(w.encodeV2Frame({ ...f, codecParams: params }));
+};
+V.push({
+  name: "v2 LZR naming the shipped dictionary by its 8-byte id",
+  source: "m2m",
+  kind: "v2-decode",
+  hex: reparam(enc(travel, { algorithm: "dict" }), c.getDefaultDictionary().id),
+  output: travel,
+  dictionaryId: c.getDefaultDictionary().idHex,
+  readerOnly: true,
+});
+V.push({
+  name: "v2 LZR naming well-known dictionary 0x7f (no such entry)",
+  source: "m2m",
+  kind: "v2-decode-error",
+  hex: reparam(enc(travel, { algorithm: "dict" }), Uint8Array.of(0x7f)),
+  code: "CODEC_UNKNOWN_DICTIONARY",
 });
 // A small dictionary given in full, so an implementation can check priming without the shipped one.
 const small = c.createDictionary(

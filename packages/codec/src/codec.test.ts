@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CodecId, decodeV2Frame, peekV2Header, Schema } from "@m2m/wire";
+import { CodecId, decodeV2Frame, encodeV2Frame, peekV2Header, Schema } from "@m2m/wire";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { codeOf } from "../test/fuzz-helpers.js";
@@ -13,7 +13,7 @@ import {
   decompressJson,
   decompressToString,
 } from "./codec.js";
-import { createDictionary, getDefaultDictionary } from "./dictionary.js";
+import { createDictionary, getDefaultDictionary, WELL_KNOWN_DICTIONARIES } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
 import { loadTokenizer } from "./tokenizers.js";
 
@@ -104,7 +104,9 @@ describe("auto", () => {
     const json = fixtures.find((f) => f.name.startsWith("vercel-groq-groq-tool-call"))!.bytes;
     const frame = decodeV2Frame(compress(json));
     expect(frame.codec).toBe(CodecId.DICTIONARY_LZR);
-    expect(frame.codecParams).toEqual(getDefaultDictionary().id);
+    // The shipped dictionary is well-known entry 1: one byte instead of its 8-byte id.
+    expect(frame.codecParams).toEqual(Uint8Array.of(1));
+    expect(WELL_KNOWN_DICTIONARIES[1]).toBe(getDefaultDictionary().idHex);
     expect(frame.schema).toBe(Schema.RESPONSE);
     expect(frame.crc32).not.toBeNull();
   });
@@ -132,6 +134,37 @@ describe("dictionaries", () => {
     expect(decompressToString(frame, { dictionaries: [dict] })).toBe(
       '{"role":"user","content":"custom dictionary text!"}',
     );
+  });
+});
+
+describe("dictionary references", () => {
+  const json = '{"model":"gpt-4o","messages":[{"role":"user","content":"Summarise the thread for me."}]}';
+  /** The same frame with its codec parameters replaced. */
+  const withParams = (frame: Uint8Array, params: Uint8Array): Uint8Array => {
+    const f = decodeV2Frame(frame);
+    return encodeV2Frame({ ...f, codecParams: params });
+  };
+  for (const algorithm of ["dict", "dict-deflate"] as const) {
+    it(`${algorithm}: the 8-byte id form of the default still decodes; bad references are refused`, () => {
+      const frame = compress(json, { algorithm });
+      expect(decodeV2Frame(frame).codecParams).toEqual(Uint8Array.of(1));
+      expect(decompressToString(withParams(frame, getDefaultDictionary().id))).toBe(json);
+      expect(codeOf(() => decompress(withParams(frame, Uint8Array.of(0))))).toBe(
+        CodecErrorCode.UNKNOWN_DICTIONARY,
+      );
+      expect(codeOf(() => decompress(withParams(frame, Uint8Array.of(WELL_KNOWN_DICTIONARIES.length))))).toBe(
+        CodecErrorCode.UNKNOWN_DICTIONARY,
+      );
+      for (const length of [0, 2, 7, 9])
+        expect(codeOf(() => decompress(withParams(frame, new Uint8Array(length).fill(1))))).toBe(
+          CodecErrorCode.CORRUPT,
+        );
+    });
+  }
+  it("a user dictionary is named by its 8-byte id", () => {
+    const dict = createDictionary(new TextEncoder().encode(json));
+    const frame = compress(json, { algorithm: "dict", dictionary: dict });
+    expect(decodeV2Frame(frame).codecParams).toEqual(dict.id);
   });
 });
 

@@ -23,7 +23,13 @@ import {
   type WireLimits,
 } from "@m2m/wire";
 import { type CompressionBackend, getDefaultBackend } from "./backend.js";
-import { contextDictionary, type Dictionary, getDefaultDictionary } from "./dictionary.js";
+import {
+  contextDictionary,
+  type Dictionary,
+  dictionaryReference,
+  getDefaultDictionary,
+  referencedDictionaryId,
+} from "./dictionary.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import { bytesEqual } from "./hash.js";
 import { FAST_EFFORT, lzrContext, lzrDecode, lzrEncode } from "./lzr.js";
@@ -178,7 +184,7 @@ function dictDeflateParts(
 ): FrameParts {
   return {
     codec: CodecId.DICTIONARY_DEFLATE,
-    params: dictionary.id,
+    params: dictionaryReference(dictionary),
     payload: backend.deflateRaw(bytes, {
       level: DICTIONARY_DEFLATE_LEVEL,
       dictionary: deflateWindow(dictionary),
@@ -193,7 +199,7 @@ function lzrParts(bytes: Uint8Array, dictionary: Dictionary, effort: CompressOpt
   const ctx = lzrContext(dictionary);
   return {
     codec: CodecId.DICTIONARY_LZR,
-    params: dictionary.id,
+    params: dictionaryReference(dictionary),
     payload: effort === "fast" ? lzrEncode(ctx, bytes, FAST_EFFORT) : lzrEncode(ctx, bytes),
     checksum: true,
   };
@@ -331,7 +337,8 @@ export function compressToText(input: string | Uint8Array, options: CompressOpti
   }
 }
 
-function findDictionary(id: Uint8Array, options: DecompressOptions): Dictionary {
+function findDictionary(reference: Uint8Array, options: DecompressOptions): Dictionary {
+  const id = referencedDictionaryId(reference);
   for (const d of options.dictionaries ?? []) if (bytesEqual(d.id, id)) return d;
   const def = getDefaultDictionary();
   if (bytesEqual(def.id, id)) return def;
@@ -357,15 +364,11 @@ export function decodeV2Payload(frame: V2Frame, options: DecompressOptions, limi
       out = backend.inflateRaw(frame.payload, cap);
       break;
     case CodecId.DICTIONARY_DEFLATE: {
-      if (frame.codecParams.length !== 8)
-        throw codecError(CodecErrorCode.CORRUPT, "dictionary id must be 8 bytes");
       const dict = findDictionary(frame.codecParams, options);
       out = backend.inflateRaw(frame.payload, cap, deflateWindow(dict));
       break;
     }
     case CodecId.DICTIONARY_LZR: {
-      if (frame.codecParams.length !== 8)
-        throw codecError(CodecErrorCode.CORRUPT, "dictionary id must be 8 bytes");
       const dict = findDictionary(frame.codecParams, options);
       // originalLength was checked against maxDecodedBytes when the header was read.
       out = lzrDecode(lzrContext(dict), frame.payload, frame.originalLength);

@@ -88,6 +88,30 @@ export function getDefaultDictionary(): Dictionary {
   return defaultDictionary;
 }
 
+/**
+ * Dictionaries a frame may name with one byte instead of the 8-byte id (spec/codec.md §3): entry `i`
+ * is the id hex of well-known dictionary `i` (0 is reserved). Entry 1 is the shipped default; a new
+ * default gets a new entry, so frames naming an older one still resolve to the right content.
+ */
+export const WELL_KNOWN_DICTIONARIES: readonly string[] = ["", "4e86861875155e72"];
+
+/** How a frame names `dictionary`: one byte for a well-known dictionary, else its 8-byte id. */
+export function dictionaryReference(dictionary: Dictionary): Uint8Array {
+  const index = WELL_KNOWN_DICTIONARIES.indexOf(dictionary.idHex);
+  return index > 0 ? Uint8Array.of(index) : dictionary.id;
+}
+
+/** The 8-byte id a frame's dictionary reference names (CODEC_CORRUPT / CODEC_UNKNOWN_DICTIONARY). */
+export function referencedDictionaryId(reference: Uint8Array): Uint8Array {
+  if (reference.length === 8) return reference;
+  if (reference.length !== 1)
+    throw codecError(CodecErrorCode.CORRUPT, "a dictionary reference is 1 byte (well-known) or an 8-byte id");
+  const hex = WELL_KNOWN_DICTIONARIES[reference[0]!];
+  if (!hex)
+    throw codecError(CodecErrorCode.UNKNOWN_DICTIONARY, `unknown well-known dictionary ${reference[0]}`);
+  return Uint8Array.from({ length: 8 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
 /** Options for {@link trainDictionary}. */
 export interface TrainOptions {
   /** Dictionary size in bytes (default 131072, at most 262144). */

@@ -90,12 +90,10 @@ class Matcher {
    */
   private readonly journal: Int32Array;
 
-  private readonly c: ChainState;
   private readonly start: number;
   private readonly end: number;
 
   constructor(c: ChainState, start: number, end: number) {
-    this.c = c;
     this.start = start;
     this.end = end;
     this.inserted = start;
