@@ -599,11 +599,24 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       // Monitor: the verdict only annotates the answer (x-m2m-threats) and the metrics, so the
       // request is scanned while the upstream works on it. undici writes a request on a reused
       // keep-alive connection from a setImmediate (it first lets pending FIN/RST on the idle socket
-      // be read), so scanning here would hold that write back by the scan's time: the scan is
-      // queued behind it instead. Whatever needs the verdict first (the scan's turn, or the
-      // upstream's answer) runs it; answers arrive in a later poll phase, after this check phase.
+      // be read), so scanning here would hold that write back by the scan's time. When this is the
+      // only request in flight the scan is queued behind that write, and the upstream works on
+      // the request meanwhile (on the other core, if one is free). Whatever needs the verdict
+      // first (the scan's turn, or the upstream's answer) runs it. With other requests in flight
+      // the scan runs here: the process is busy anyway, and scans between the writes split the
+      // upstream's batches into more wake-ups (measured: ≈ 12% more proxy CPU per request at 16
+      // connections).
       const pending = call;
       ctx.pendingScan = () => scanner.scanRequest(toChatShape(route, body));
+      if (metrics.inFlight > 1) {
+        try {
+          settleRequestScan(ctx);
+        } catch (error) {
+          pending.abort();
+          throw error;
+        }
+        return;
+      }
       setImmediate(() => {
         if (ctx.pendingScan === null) return;
         try {

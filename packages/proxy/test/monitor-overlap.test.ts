@@ -45,6 +45,7 @@ function separateUpstream(): Promise<string> {
 }
 
 describe("monitor scans the request while the upstream works on it", () => {
+  // Sequential requests here: with a single request in flight the scan is queued behind the write.
   it("a reused upstream connection gets the request before the request scan finishes", async () => {
     const upstream = await separateUpstream();
     const scans: Array<{ start: number; end: number }> = [];
@@ -98,6 +99,42 @@ describe("monitor scans the request while the upstream works on it", () => {
     expect(proxy.metrics.render()).toContain(
       'm2m_proxy_threats_flagged_total{category="prompt_injection",direction="request"} 10',
     );
+  });
+
+  it("with other requests in flight the scan runs at once: same verdicts, same failures", async () => {
+    const upstream = await fx.upstream();
+    let fail = false;
+    const scanner: ProxyScanner = {
+      scanRequest() {
+        if (fail) throw new Error("scanner broke");
+        return { action: "flag", score: 0.9, categories: ["prompt_injection"] };
+      },
+      scanResponse: () => CLEAN,
+      createStreamScanner: () => ({ push: () => null, end: () => CLEAN }),
+    };
+    const proxy = await fx.proxy({ upstream: upstream.url, policy: "monitor" }, { scanner });
+    const burst = () =>
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          request(`${proxy.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: chatBody(`hello ${i}`, { stream: i % 2 === 1 }),
+          }),
+        ),
+      );
+    for (const r of await burst()) {
+      expect(r.status).toBe(200);
+      expect(r.headers.get("x-m2m-threats")).toBe("prompt_injection;score=0.90");
+    }
+    expect(proxy.metrics.render()).toContain(
+      'm2m_proxy_threats_flagged_total{category="prompt_injection",direction="request"} 12',
+    );
+    fail = true;
+    for (const r of await burst()) {
+      expect(r.status).toBe(500);
+      expect(r.json()).toMatchObject({ error: { code: "internal_error" } });
+    }
   });
 
   it("a scanner that throws gives a 500 on a fast upstream too, and the connection stays usable", async () => {
