@@ -187,6 +187,12 @@ async function paced(
     const fire = (index: number) => {
       if (index === warmup) countedFrom = performance.now();
       const t0 = performance.now();
+      let settled = false;
+      const settle = (ok: boolean) => {
+        if (settled) return;
+        settled = true;
+        finish(index, t0, ok);
+      };
       const req = http.request(
         {
           hostname: target.hostname,
@@ -198,10 +204,11 @@ async function paced(
         },
         (res) => {
           res.resume();
-          res.on("end", () => finish(index, t0, res.statusCode === 200));
+          res.on("end", () => settle(res.statusCode === 200));
+          res.on("error", () => settle(false));
         },
       );
-      req.on("error", () => finish(index, t0, false));
+      req.on("error", () => settle(false));
       req.end(body);
     };
     const timer = setInterval(() => {
