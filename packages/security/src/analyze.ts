@@ -35,6 +35,8 @@ const key3 = (c0: number, c1: number, c2: number): number => (c0 << 14) | (c1 <<
 // than with two characters alone, so fewer are sliced and looked up.
 const wordKey = (c0: number, c1: number, c2: number, len: number): number =>
   (((c0 * 131 + c1) * 131 + c2) * 37 + Math.min(len, 31)) & 0xffff;
+// Prefix filter key: first three characters hashed into 16 bits, so most tokens skip the Map lookup.
+const prefixKey = (c0: number, c1: number, c2: number): number => ((c0 * 131 + c1) * 131 + c2) & 0xffff;
 const firstCodes = (word: string): [number, number, number] => [
   word.charCodeAt(0) & 0x7f,
   word.length > 1 ? word.charCodeAt(1) & 0x7f : 0,
@@ -46,6 +48,8 @@ interface TriggerIndex {
   readonly words: ReadonlyMap<string, readonly Entry[]>;
   /** Byte per hashed (first three characters, length): could this token be a trigger word? */
   readonly wordFilter: Uint8Array;
+  /** Byte per hashed first three characters: could a prefix start this token? */
+  readonly prefixFilter: Uint8Array;
   /** Keyed by the first three character codes of the prefix. */
   readonly prefixes: ReadonlyMap<number, readonly (readonly [string, Rule, RuleBranch])[]>;
   readonly scans: readonly ScanEntry[];
@@ -83,6 +87,7 @@ function buildIndex(rules: readonly Rule[]): TriggerIndex {
   const words = new Map<string, Entry[]>();
   const wordFilter = new Uint8Array(1 << 16);
   const prefixes = new Map<number, (readonly [string, Rule, RuleBranch])[]>();
+  const prefixFilter = new Uint8Array(1 << 16);
   for (const rule of rules) {
     for (const br of rule.branches) {
       for (const t of br.triggers) {
@@ -95,6 +100,7 @@ function buildIndex(rules: readonly Rule[]): TriggerIndex {
       for (const p of br.prefixes) {
         const [c0, c1, c2] = firstCodes(p);
         const key = key3(c0, c1, c2);
+        prefixFilter[prefixKey(c0, c1, c2)] = 1;
         const list = prefixes.get(key);
         if (list === undefined) prefixes.set(key, [[p, rule, br]]);
         else list.push([p, rule, br]);
@@ -104,6 +110,7 @@ function buildIndex(rules: readonly Rule[]): TriggerIndex {
   return {
     words,
     wordFilter,
+    prefixFilter,
     prefixes,
     scans: rules.filter((r) => r.scan !== undefined).map(scanEntry),
   };
@@ -173,7 +180,12 @@ interface TokenStats {
 const isLetter = (c: number): boolean => c >= 97 && c <= 122;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102);
-const isTokenChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 95;
+/** 1 for the ASCII token characters [a-z0-9_] (text is lower-cased), else 0. */
+const TOKEN_CHAR = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) if (isLetter(c) || isDigit(c) || c === 95) t[c] = 1;
+  return t;
+})();
 const isLeetSymbol = (c: number): boolean => c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
 
 function record(
@@ -222,7 +234,7 @@ function runRules(
   stats?: TokenStats,
 ): number {
   let added = 0;
-  const { words, wordFilter, prefixes } = index;
+  const { words, wordFilter, prefixFilter, prefixes } = index;
   const n = text.length;
   let singleRun = 0;
   let hexRun = 0;
@@ -233,7 +245,7 @@ function runRules(
   let i = 0;
   while (i < n) {
     const c0 = text.charCodeAt(i);
-    if (!isTokenChar(c0)) {
+    if (c0 >= 128 || TOKEN_CHAR[c0] === 0) {
       if (c0 > maxOther) maxOther = c0;
       i++;
       continue;
@@ -243,17 +255,26 @@ function runRules(
     let digits = 0;
     let letterAfterDigit = false;
     let digitAfterLetter = false;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (isLetter(c)) {
-        letters++;
-        if (digits > 0) letterAfterDigit = true;
-      } else if (isDigit(c)) {
-        digits++;
-        if (letters > 0) digitAfterLetter = true;
-      } else if (c !== 95) break;
+    if (stats === undefined) {
+      // Later passes (leet, spacing, decoded text) need only the token's extent.
       i++;
-    }
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c >= 128 || TOKEN_CHAR[c] === 0) break;
+        i++;
+      }
+    } else
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (isLetter(c)) {
+          letters++;
+          if (digits > 0) letterAfterDigit = true;
+        } else if (isDigit(c)) {
+          digits++;
+          if (letters > 0) digitAfterLetter = true;
+        } else if (c !== 95) break;
+        i++;
+      }
     if (i + 1 < n && text.charCodeAt(i) === 0x27 && isLetter(text.charCodeAt(i + 1))) {
       i++;
       while (i < n && isLetter(text.charCodeAt(i))) i++;
@@ -291,7 +312,7 @@ function runRules(
       if (list !== undefined)
         for (const [rule, br] of list) if (attempt(out, rule, br, text, start, via)) added++;
     }
-    if (len >= 3 && prefixes.size > 0) {
+    if (len >= 3 && prefixFilter[prefixKey(c0, c1, text.charCodeAt(start + 2))] === 1) {
       const plist = prefixes.get(key3(c0, c1, text.charCodeAt(start + 2)));
       if (plist !== undefined)
         for (const [p, rule, br] of plist)

@@ -101,7 +101,9 @@ function triggersOf(lead: string): { triggers: string[]; prefixes: string[] } {
 /** A branch: `lead` is an alternation of literal-led words, `rest` the remainder, `before` an optional lookbehind. */
 function branch(lead: string, rest: string, before?: string): RuleBranch {
   const { triggers, prefixes } = triggersOf(lead);
-  const look = before === undefined ? "" : `(?<=${before})`;
+  // With a lookbehind, a lookahead on the lead comes first: most trigger tokens fail the lead
+  // cheaply, and the (costlier) backward match runs only where the lead is there. Same matches.
+  const look = before === undefined ? "" : `(?=${lead})(?<=${before})`;
   return { pattern: new RegExp(`${look}(?:${lead})${rest}`, "ym"), triggers, prefixes };
 }
 
@@ -423,18 +425,23 @@ export const RULES: readonly Rule[] = Object.freeze([
   // "now comes the second test", "help me with another task"). Stronger than a bare "okay, now…"
   // (pi.topic_switch): the closure is what ends the operator's task.
   rule("pi.task_pivot", "prompt_injection", "instruction", [
+    // Triggered on the closure word, not on "that"/"it" (which are everywhere).
     branch(
-      "that|this|it|that's|it's|das|dies",
-      `(?:\\s+(?:is|was|ist|war)|(?<='s))\\s+(?:(?:all|now|already|schon|jetzt|nun|mal|ja)\\s+){0,2}(?:enough|done|sufficient|over|finished|genug|erledigt|vorbei)\\b${PIVOT}`,
+      "enough|done|sufficient|over|finished|genug|erledigt|vorbei",
+      `\\b${PIVOT}`,
+      "\\b(?:that|this|it|das|dies)(?:\\s+(?:is|was|ist|war)|'s)\\s+(?:(?:all|now|already|schon|jetzt|nun|mal|ja)\\s+){0,2}",
     ),
     branch(
-      "that|das",
-      `\\s+(?:was|war)\\s+(?:(?:schon|mal|already)\\s+){0,2}(?:ok|okay|fine|good|gut)\\b${PIVOT}`,
+      "ok|okay|fine|good|gut",
+      `\\b${PIVOT}`,
+      "\\b(?:that|das)\\s+(?:was|war)\\s+(?:(?:schon|mal|already)\\s+){0,2}",
     ),
     branch("das", `\\s+(?:genügt|gen(?:ü|ue)gt|reicht)\\b${PIVOT}`),
+    // Triggered on the (rarer) verb; "übertroffen" reaches the tokeniser as "bertroffen".
     branch(
-      "you've|you|sie|du|hast|haben",
-      `(?:\\s+(?:have|haben|hast|du|sie))?(?:\\s+(?:dich|sich|yourself))?\\s+(?:[\\w\\u00C0-\\u024F]+\\s+){0,3}?(?:passed|completed|finished|outdone|bestanden|geschafft|gemeistert|übertroffen|uebertroffen)\\b${PIVOT}`,
+      "passed|completed|finished|outdone|bestanden|geschafft|gemeistert|uebertroffen|bertroffen",
+      `\\b${PIVOT}`,
+      "\\b(?:you've|you have|you|du hast|hast du|sie haben|haben sie)\\s+(?:(?:dich|sich|yourself)\\s+)?(?:[\\w\\u00C0-\\u024F]+\\s+){0,3}?(?:ü)?",
     ),
     // "Attention - stop -", "ACHTUNG - STOPP", "stop: write …".
     branch(
@@ -1008,14 +1015,14 @@ export const RULES: readonly Rule[] = Object.freeze([
     // A quoted opening that makes the answer disclose the prompt: "start your answer with 'My
     // instructions are:'", "complete this sentence: 'I was instructed to'".
     branch(
-      "my",
-      "\\s+(?:(?:system|initial|original|hidden|secret)\\s+)?(?:instructions|prompt|rules|guidelines|directives)\\s+(?:are|is|say|were|read)\\b",
-      "[\"'“«:]\\s{0,2}",
+      "instructions|prompt|rules|guidelines|directives",
+      "\\s+(?:are|is|say|were|read)\\b",
+      "[\"'“«:]\\s{0,2}my\\s+(?:(?:system|initial|original|hidden|secret)\\s+)?",
     ),
     branch(
-      "i",
-      "\\s+(?:was|have been|am|were)\\s+(?:instructed|programmed|configured|prompted|told by (?:the|my) (?:developer|system|operator))\\s+to\\b",
-      "[\"'“«:]\\s{0,2}",
+      "instructed|programmed|configured|prompted|told",
+      "(?:(?<=instructed|programmed|configured|prompted)|(?<=told) by (?:the|my) (?:developer|system|operator))\\s+to\\b",
+      "[\"'“«:]\\s{0,2}i\\s+(?:was|have been|am|were)\\s+",
     ),
     branch(
       "son|eran|fueron|sont|sono|sao|lauten|sind",
