@@ -347,6 +347,83 @@ function derived(
   );
 }
 
+// Words that say nothing about a sentence's topic: function words, the task verbs of
+// pi.task_request themselves, and the vocabulary of any message ("question", "please").
+const COMMON_WORDS: ReadonlySet<string> = new Set(
+  (
+    "about above after again against among another because before being below between could doing " +
+    "during every first other their there these those through under until where which while would " +
+    "should shall might thing things something anything everything someone please thank thanks today " +
+    "using without within write explain describe provide create generate summarize summarise suggest " +
+    "develop compose translate recommend outline compare analyze analyse determine identify evaluate " +
+    "calculate define classify rewrite paraphrase replace remove convert encode reverse question " +
+    "questions answer answers simple example brief short detailed different important great little"
+  ).split(" "),
+);
+const OFF_TOPIC_SOURCES = ["pi.question_to_assistant", "pi.task_request"] as const;
+/** Shortest document (outside the sentence) whose words are worth comparing with. */
+const OFF_TOPIC_MIN_CONTEXT = 200;
+const OFF_TOPIC_MAX_SENTENCE = 240;
+const STEM = 5;
+
+/** Stems (first five letters) of the words of five or more letters in text[from, to). */
+function stems(text: string, from: number, to: number, skipCommon: boolean, into: Set<string>): void {
+  let i = from;
+  while (i < to) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < to && isLetter(text.charCodeAt(i))) i++;
+    if (i - start < STEM) continue;
+    if (skipCommon && COMMON_WORDS.has(text.slice(start, i))) continue;
+    into.add(text.slice(start, start + STEM));
+  }
+}
+
+/**
+ * Indirect injection asks the reader for something the document is not about ("What are the
+ * functions of the liver?" inside a payment notice). When a question or task sentence in tool
+ * content shares no content word with the rest of the document, that is a second, independent
+ * signal next to the (capped) question/task rules. Linear: one pass over the text per check.
+ */
+function offTopicTask(out: Map<string, Hit>, text: string): void {
+  for (const id of OFF_TOPIC_SOURCES) {
+    const hit = out.get(id);
+    if (hit === undefined || hit.via !== undefined) continue;
+    const limit = Math.min(text.length, hit.start + OFF_TOPIC_MAX_SENTENCE);
+    let end = hit.end;
+    while (end < limit) {
+      const c = text.charCodeAt(end);
+      if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x0a) break;
+      end++;
+    }
+    if (text.length - (end - hit.start) < OFF_TOPIC_MIN_CONTEXT) continue;
+    const own = new Set<string>();
+    stems(text, hit.start, end, true, own);
+    if (own.size < 2) continue;
+    const rest = new Set<string>();
+    stems(text, 0, hit.start, false, rest);
+    stems(text, end, text.length, false, rest);
+    let shared = false;
+    for (const w of own)
+      if (rest.has(w)) {
+        shared = true;
+        break;
+      }
+    if (shared) continue;
+    out.set("pi.off_topic_task", {
+      rule: "pi.off_topic_task",
+      category: "prompt_injection",
+      start: hit.start,
+      end,
+      excerpt: excerptOf(text, hit.start, end),
+    });
+    return;
+  }
+}
+
 /**
  * Analyse one piece of text from a given role. Returns the hits keyed by rule id (first match
  * per rule). `depth` counts nested decodings.
@@ -378,6 +455,7 @@ export function analyzeText(
   const rules = indexFor(role, definition);
   const tokenStats: TokenStats = { tokens: 0, rot13: 0, maxToken: 0, leet: false, spacedRun: 0, hexRun: 0 };
   runRules(rules, norm.text, out, undefined, tokenStats);
+  if (rules === FOR_THIRD_PARTY && out.size > 0) offTopicTask(out, norm.text);
 
   // Obfuscated variants: a rule that only matches once the trick is undone is evidence twice over.
   const leet = tokenStats.leet ? undoLeet(norm.text) : null;

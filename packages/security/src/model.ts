@@ -48,6 +48,7 @@ export const PRIOR_MODEL: ScoreModel = Object.freeze({
     "pi.role_switch": 2,
     "pi.topic_switch": 2,
     "pi.task_pivot": 3,
+    "pi.off_topic_task": 1.5,
     "pi.chat_template_token": 4,
     "pi.fake_system_line": 2.5,
     "pi.ai_addressed": 3,

@@ -1169,6 +1169,7 @@ const RULE_IDS = new Set(RULES.map((r) => r.id));
 /** Rules computed from normalisation statistics and decoding rather than a pattern. */
 export const DERIVED_RULES: readonly { readonly id: string; readonly category: ThreatCategory }[] =
   Object.freeze([
+    { id: "pi.off_topic_task", category: "prompt_injection" },
     { id: "enc.bidi_override", category: "encoding_attack" },
     { id: "enc.zero_width_in_word", category: "encoding_attack" },
     { id: "enc.invisible_text", category: "encoding_attack" },
