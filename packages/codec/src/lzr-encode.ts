@@ -58,6 +58,34 @@ export interface ChainState {
   readonly head3: Int32Array;
   /** True while the dictionary itself is coded: its chains are kept. A message's are undone after it. */
   readonly priming: boolean;
+  /**
+   * The dictionary's chains laid out contiguously (null while priming): bucket `h` holds the
+   * dictionary positions with 5-byte hash `h`, newest first, at [bucketStart[h], bucketStart[h + 1]).
+   * The same candidates in the same order as following `prev`, without a cache miss per step.
+   */
+  readonly buckets: DictionaryBuckets | null;
+}
+
+/** See {@link ChainState.buckets}. */
+export interface DictionaryBuckets {
+  readonly start: Int32Array;
+  readonly positions: Int32Array;
+  /** Positions below this are the dictionary's. */
+  readonly dictLength: number;
+}
+
+/** Lay out the chains left by priming a dictionary of `dictLength` bytes (see {@link ChainState.buckets}). */
+export function dictionaryBuckets(head: Int32Array, prev: Int32Array, dictLength: number): DictionaryBuckets {
+  const start = new Int32Array(head.length + 1);
+  for (let h = 0; h < head.length; h++) {
+    let count = 0;
+    for (let p = head[h]!; p >= 0; p = prev[p]!) count++;
+    start[h + 1] = start[h]! + count;
+  }
+  const positions = new Int32Array(start[head.length]!);
+  for (let h = 0, j = 0; h < head.length; h++)
+    for (let p = head[h]!; p >= 0; p = prev[p]!) positions[j++] = p;
+  return { start, positions, dictLength };
 }
 
 /** Parser effort. */
@@ -75,6 +103,8 @@ const SHARED_JOURNAL_POSITIONS = 1 << 16;
 /** Journal entries per position: hash3, hash4, hash5, and the head3 and head4 values replaced. */
 const STRIDE = 5;
 let sharedJournal: Int32Array = new Int32Array(0);
+/** Journal mark of a position left out of the chains (heads hold positions or −1). */
+const SKIPPED = -2;
 
 class Matcher {
   private inserted: number;
@@ -89,6 +119,7 @@ class Matcher {
    * (The chain head replaced is prev[p].)
    */
   private readonly journal: Int32Array;
+  private readonly buckets: DictionaryBuckets | null;
 
   private readonly start: number;
   private readonly end: number;
@@ -102,6 +133,7 @@ class Matcher {
     this.head = c.head;
     this.head4 = c.head4;
     this.head3 = c.head3;
+    this.buckets = c.buckets;
     const n = STRIDE * (end - start);
     if (n > sharedJournal.length && end - start <= SHARED_JOURNAL_POSITIONS)
       sharedJournal = new Int32Array(STRIDE * SHARED_JOURNAL_POSITIONS);
@@ -149,11 +181,25 @@ class Matcher {
     if (last > this.inserted) this.inserted = last;
   }
 
+  /**
+   * Leave positions below `limit` out of the chains (the inside of a long match: its bytes are found
+   * again through the match's source). Marked in the journal so {@link restore} passes over them.
+   */
+  skipTo(limit: number): void {
+    const { journal } = this;
+    const last = Math.min(limit, this.end - 2);
+    for (let p = this.inserted, i = STRIDE * (p - this.start) + 3; p < last; p++, i += STRIDE)
+      journal[i] = SKIPPED;
+    if (last > this.inserted) this.inserted = last;
+  }
+
   /** Undo this message's insertions, newest first, so the dictionary's heads are back. */
   restore(): void {
     const { journal, prev, head, head4, head3, end } = this;
     for (let p = this.inserted - 1, i = STRIDE * (p - this.start); p >= this.start; p--, i -= STRIDE) {
-      head3[journal[i]!] = journal[i + 3]!;
+      const old3 = journal[i + 3]!;
+      if (old3 === SKIPPED) continue;
+      head3[journal[i]!] = old3;
       if (p + 4 > end) continue;
       head4[journal[i + 1]!] = journal[i + 4]!;
       if (p + 5 > end) continue;
@@ -204,7 +250,19 @@ class Matcher {
       }
     }
     if (avail < 5) return n;
-    let cand = this.head[this.journal[hi + 2]!]!;
+    const h = this.journal[hi + 2]!;
+    let cand = this.head[h]!;
+    // Message positions are followed through prev; the dictionary's part of the chain is read from
+    // its bucket (j ≥ 0 once there).
+    const buckets = this.buckets;
+    const dictLength = buckets ? buckets.dictLength : 0;
+    const list = buckets ? buckets.positions : prev;
+    let j = -1;
+    let jEnd = 0;
+    if (buckets && cand >= 0 && cand < dictLength) {
+      j = buckets.start[h]!;
+      jEnd = buckets.start[h + 1]!;
+    }
     for (let k = 0; cand >= 0 && k < depth; k++) {
       if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
         let len = 0;
@@ -220,45 +278,33 @@ class Matcher {
           if (len >= nice || len === avail) break;
         }
       }
-      cand = prev[cand]!;
+      if (j >= 0) cand = ++j < jEnd ? list[j]! : -1;
+      else {
+        cand = prev[cand]!;
+        if (buckets && cand >= 0 && cand < dictLength) {
+          j = buckets.start[h]!;
+          jEnd = buckets.start[h + 1]!;
+        }
+      }
     }
     return n;
   }
 }
 
 // ---- Symbol writer -------------------------------------------------------------------------------
-function encodeTree(rc: RangeEncoder, base: number, bits: number, value: number): void {
-  let m = 1;
-  for (let i = bits - 1; i >= 0; i--) {
-    const bit = (value >>> i) & 1;
-    rc.bit(base + m, bit);
-    m = (m << 1) | bit;
-  }
-}
-
-function encodeReverseTree(rc: RangeEncoder, base: number, bits: number, value: number): void {
-  let m = 1;
-  for (let i = 0; i < bits; i++) {
-    const bit = value & 1;
-    value >>>= 1;
-    rc.bit(base + m, bit);
-    m = (m << 1) | bit;
-  }
-}
-
 function encodeLength(rc: RangeEncoder, base: number, len: number): void {
   const l = len - MIN_MATCH;
   if (l < 8) {
     rc.bit(base, 0);
-    encodeTree(rc, base + 2, 3, l);
+    rc.tree(base + 2, 3, l);
   } else if (l < 16) {
     rc.bit(base, 1);
     rc.bit(base + 1, 0);
-    encodeTree(rc, base + 10, 3, l - 8);
+    rc.tree(base + 10, 3, l - 8);
   } else {
     rc.bit(base, 1);
     rc.bit(base + 1, 1);
-    encodeTree(rc, base + 18, 8, l - 16);
+    rc.tree(base + 18, 8, l - 16);
   }
 }
 
@@ -289,25 +335,8 @@ class SymbolWriter {
     const base = literalBase(pos > 0 ? w[pos - 1]! : 0);
     const byte = w[pos]!;
     const matchPos = pos - this.rep0 - 1;
-    let symbol = 1;
-    if (state >= 7 && matchPos >= 0) {
-      let offs = 0x100;
-      let mb = w[matchPos]!;
-      for (let i = 7; i >= 0; i--) {
-        mb <<= 1;
-        const matchBit = mb & offs;
-        const bit = (byte >>> i) & 1;
-        rc.bit(base + offs + matchBit + symbol, bit);
-        symbol = (symbol << 1) | bit;
-        offs &= bit ? matchBit : ~matchBit;
-      }
-    } else {
-      for (let i = 7; i >= 0; i--) {
-        const bit = (byte >>> i) & 1;
-        rc.bit(base + symbol, bit);
-        symbol = (symbol << 1) | bit;
-      }
-    }
+    if (state >= 7 && matchPos >= 0) rc.matchedLiteral(base, byte, w[matchPos]!);
+    else rc.tree(base, 8, byte);
     this.state = nextStateLiteral(state);
   }
 
@@ -350,14 +379,14 @@ class SymbolWriter {
     rc.bit(IS_REP + state, 0);
     encodeLength(rc, LEN, len);
     const slot = distSlot(dist);
-    encodeTree(rc, DIST_SLOT + (lenState(len) << 6), 6, slot);
+    rc.tree(DIST_SLOT + (lenState(len) << 6), 6, slot);
     if (slot >= 4) {
       const footer = (slot >>> 1) - 1;
       const reduced = dist - ((2 | (slot & 1)) << footer);
-      if (slot < 14) encodeReverseTree(rc, SPECIAL_OFFSET[slot]!, footer, reduced);
+      if (slot < 14) rc.reverseTree(SPECIAL_OFFSET[slot]!, footer, reduced);
       else {
         rc.direct(reduced >>> 4, footer - 4);
-        encodeReverseTree(rc, ALIGN, 4, reduced & 15);
+        rc.reverseTree(ALIGN, 4, reduced & 15);
       }
     }
     this.rep3 = this.rep2;
@@ -844,6 +873,10 @@ class LazyChooser {
   }
 }
 
+/** Matches at least this long have their inside left out of the chains, all but SKIP_KEEP bytes at each end. */
+const SKIP_INSIDE = 32;
+const SKIP_KEEP = 8;
+
 /** A choice one byte later must save this much more (1/16 bit) to delay the current one. */
 const LAZY_MARGIN = 0;
 
@@ -896,6 +929,10 @@ export function encodeLazy(
       } else {
         out.repeat(kind - 1, chooser.len);
         pos += chooser.len;
+      }
+      if (chooser.len >= SKIP_INSIDE) {
+        m.insertUpTo(pos - chooser.len + SKIP_KEEP);
+        m.skipTo(pos - SKIP_KEEP);
       }
       saving = -1;
     }

@@ -17,17 +17,23 @@ export const PRICE: Uint16Array = (() => {
   return t;
 })();
 
-// Coder registers live in typed arrays rather than fields: values above 2^31 in object fields are
-// boxed by V8, which made every coded bit allocate.
+// Coder registers live in an Int32Array between calls (values above 2^30 in object fields are boxed
+// by V8) and in locals while a symbol is coded: each method below codes a whole symbol with `low`
+// (the low 32 bits, plus a carry flag), `range` and the probabilities in registers. 32-bit values are
+// kept as int32 bit patterns; unsigned comparisons flip the sign bit, as in the decoder.
 const LOW = 0;
-const CACHE = 1;
-const CACHE_SIZE = 2;
+const CARRY = 1;
+const RANGE = 2;
+const CACHE = 3;
+const PENDING = 4;
+const SIGN = 0x80000000;
+const TOP_FLIPPED = TOP ^ SIGN;
+/** low < 0xFF000000 (unsigned), flipped. */
+const FF_FLIPPED = 0xff000000 ^ SIGN;
 
 export class RangeEncoder {
-  /** low (up to 2^33), cache byte, pending 0xFF count. */
-  private readonly f = new Float64Array([0, 0, 1]);
-  /** range. */
-  private readonly r = new Uint32Array([0xffffffff]);
+  /** low (low 32 bits), carry into bit 32, range, cache byte, pending byte count. */
+  private readonly s = Int32Array.of(0, 0, -1, 0, 1);
   private out: Uint8Array;
   private length = 0;
 
@@ -39,55 +45,174 @@ export class RangeEncoder {
   }
 
   bit(index: number, bit: number): void {
+    const s = this.s;
     const probs = this.probs;
-    const r = this.r;
+    let range = s[RANGE]!;
     const p = probs[index]!;
-    const range = r[0]!;
-    const bound = (range >>> PROB_BITS) * p;
-    let next: number;
+    const bound = Math.imul(range >>> PROB_BITS, p);
     if (bit === 0) {
-      next = bound;
+      range = bound;
       probs[index] = p + ((PROB_ONE - p) >>> MOVE_BITS);
     } else {
-      this.f[LOW] = this.f[LOW]! + bound;
-      next = range - bound;
+      const low = s[LOW]!;
+      const next = (low + bound) | 0;
+      if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
+      s[LOW] = next;
+      range = (range - bound) | 0;
       probs[index] = p - (p >>> MOVE_BITS);
     }
-    if (next < TOP) {
-      r[0] = next << 8;
+    if ((range ^ SIGN) < TOP_FLIPPED) {
+      s[RANGE] = range << 8;
       this.shiftLow();
-    } else r[0] = next;
+    } else s[RANGE] = range;
+  }
+
+  /** `bits` bits of `value`, most significant first, through the bit tree at `base` (node 1 = root). */
+  tree(base: number, bits: number, value: number): void {
+    const s = this.s;
+    const probs = this.probs;
+    let low = s[LOW]!;
+    let range = s[RANGE]!;
+    let m = 1;
+    for (let i = bits - 1; i >= 0; i--) {
+      const bit = (value >>> i) & 1;
+      const index = base + m;
+      const p = probs[index]!;
+      const bound = Math.imul(range >>> PROB_BITS, p);
+      if (bit === 0) {
+        range = bound;
+        probs[index] = p + ((PROB_ONE - p) >>> MOVE_BITS);
+      } else {
+        const next = (low + bound) | 0;
+        if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
+        low = next;
+        range = (range - bound) | 0;
+        probs[index] = p - (p >>> MOVE_BITS);
+      }
+      m = (m << 1) | bit;
+      if ((range ^ SIGN) < TOP_FLIPPED) {
+        range <<= 8;
+        s[LOW] = low;
+        this.shiftLow();
+        low = s[LOW]!;
+      }
+    }
+    s[LOW] = low;
+    s[RANGE] = range;
+  }
+
+  /** `bits` bits of `value`, least significant first, through the bit tree at `base`. */
+  reverseTree(base: number, bits: number, value: number): void {
+    const s = this.s;
+    const probs = this.probs;
+    let low = s[LOW]!;
+    let range = s[RANGE]!;
+    let m = 1;
+    for (let i = 0; i < bits; i++) {
+      const bit = (value >>> i) & 1;
+      const index = base + m;
+      const p = probs[index]!;
+      const bound = Math.imul(range >>> PROB_BITS, p);
+      if (bit === 0) {
+        range = bound;
+        probs[index] = p + ((PROB_ONE - p) >>> MOVE_BITS);
+      } else {
+        const next = (low + bound) | 0;
+        if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
+        low = next;
+        range = (range - bound) | 0;
+        probs[index] = p - (p >>> MOVE_BITS);
+      }
+      m = (m << 1) | bit;
+      if ((range ^ SIGN) < TOP_FLIPPED) {
+        range <<= 8;
+        s[LOW] = low;
+        this.shiftLow();
+        low = s[LOW]!;
+      }
+    }
+    s[LOW] = low;
+    s[RANGE] = range;
+  }
+
+  /**
+   * A literal after a match (spec §10.3): while its bits agree with `matchByte`'s, each is coded in
+   * the context of the match bit; from the first difference on, as a plain literal.
+   */
+  matchedLiteral(base: number, byte: number, matchByte: number): void {
+    const s = this.s;
+    const probs = this.probs;
+    let low = s[LOW]!;
+    let range = s[RANGE]!;
+    let offs = 0x100;
+    let mb = matchByte;
+    let symbol = 1;
+    for (let i = 7; i >= 0; i--) {
+      mb <<= 1;
+      const matchBit = mb & offs;
+      const bit = (byte >>> i) & 1;
+      const index = base + offs + matchBit + symbol;
+      const p = probs[index]!;
+      const bound = Math.imul(range >>> PROB_BITS, p);
+      if (bit === 0) {
+        range = bound;
+        probs[index] = p + ((PROB_ONE - p) >>> MOVE_BITS);
+      } else {
+        const next = (low + bound) | 0;
+        if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
+        low = next;
+        range = (range - bound) | 0;
+        probs[index] = p - (p >>> MOVE_BITS);
+      }
+      symbol = (symbol << 1) | bit;
+      offs &= bit ? matchBit : ~matchBit;
+      if ((range ^ SIGN) < TOP_FLIPPED) {
+        range <<= 8;
+        s[LOW] = low;
+        this.shiftLow();
+        low = s[LOW]!;
+      }
+    }
+    s[LOW] = low;
+    s[RANGE] = range;
   }
 
   /** `count` bits of `value`, most significant first, each with probability one half. */
   direct(value: number, count: number): void {
-    const r = this.r;
+    const s = this.s;
     for (let i = count - 1; i >= 0; i--) {
-      const range = r[0]! >>> 1;
-      if ((value >>> i) & 1) this.f[LOW] = this.f[LOW]! + range;
+      const range = s[RANGE]! >>> 1;
+      if ((value >>> i) & 1) {
+        const low = s[LOW]!;
+        const next = (low + range) | 0;
+        if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
+        s[LOW] = next;
+      }
       if (range < TOP) {
-        r[0] = range << 8;
+        s[RANGE] = range << 8;
         this.shiftLow();
-      } else r[0] = range;
+      } else s[RANGE] = range;
     }
   }
 
+  /** Move the top byte of low out (through the cache, for carries). */
   private shiftLow(): void {
-    const f = this.f;
-    const low = f[LOW]!;
-    if (low < 0xff000000 || low >= 0x100000000) {
-      const carry = low >= 0x100000000 ? 1 : 0;
-      let c = f[CACHE]!;
-      let pending = f[CACHE_SIZE]!;
+    const s = this.s;
+    const low = s[LOW]!;
+    const carry = s[CARRY]!;
+    if (carry !== 0 || (low ^ SIGN) < FF_FLIPPED) {
+      let c = s[CACHE]!;
+      let pending = s[PENDING]!;
       do {
         this.push((c + carry) & 0xff);
         c = 0xff;
       } while (--pending !== 0);
-      f[CACHE_SIZE] = 0;
-      f[CACHE] = (low >>> 24) & 0xff;
+      s[PENDING] = 0;
+      s[CACHE] = low >>> 24;
+      s[CARRY] = 0;
     }
-    f[CACHE_SIZE] = f[CACHE_SIZE]! + 1;
-    f[LOW] = (low & 0x00ffffff) * 256;
+    s[PENDING] = s[PENDING]! + 1;
+    s[LOW] = low << 8;
   }
 
   private push(byte: number): void {
@@ -100,14 +225,16 @@ export class RangeEncoder {
   }
 
   finish(): Uint8Array {
+    const s = this.s;
     // Any value in [low, low + range) decodes the same: take the one with the most trailing zero bytes.
-    const low = this.f[LOW]!;
-    const high = low + this.r[0]! - 1;
+    const low = s[CARRY]! * 2 ** 32 + (s[LOW]! >>> 0);
+    const high = low + (s[RANGE]! >>> 0) - 1;
     for (let shift = 32; shift >= 8; shift -= 8) {
       const unit = 2 ** shift;
       const v = Math.ceil(low / unit) * unit;
       if (v <= high) {
-        this.f[LOW] = v;
+        s[CARRY] = v >= 2 ** 32 ? 1 : 0;
+        s[LOW] = (v % 2 ** 32) | 0;
         break;
       }
     }

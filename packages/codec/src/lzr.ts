@@ -6,6 +6,8 @@ import type { Dictionary } from "./dictionary.js";
 import { decodeSymbols } from "./lzr-decode.js";
 import {
   type ChainState,
+  type DictionaryBuckets,
+  dictionaryBuckets,
   encodeGreedy,
   encodeLazy,
   encodeOptimal,
@@ -45,6 +47,7 @@ export class LzrContext implements ChainState {
   readonly head4: Int32Array = new Int32Array(1 << HASH4_BITS).fill(-1);
   readonly head3: Int32Array = new Int32Array(1 << HASH3_BITS).fill(-1);
   priming = true;
+  buckets: DictionaryBuckets | null = null;
   readonly primed: Uint16Array;
   /** Scratch probabilities, reset from `primed` for each message. */
   readonly probs: Uint16Array = new Uint16Array(MODEL_SIZE);
@@ -61,6 +64,7 @@ export class LzrContext implements ChainState {
     encodeGreedy(this, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
     this.primed = probs;
     this.priming = false;
+    this.buckets = dictionaryBuckets(this.head, this.prev, dictionary.length);
   }
 
   /** Prices under the primed state (computed once). */
@@ -90,15 +94,15 @@ export class LzrContext implements ChainState {
   }
 
   private chainFields(): ChainState {
-    const { window, prev, head, head4, head3 } = this;
-    return { window, prev, head, head4, head3, priming: false };
+    const { window, prev, head, head4, head3, buckets } = this;
+    return { window, prev, head, head4, head3, priming: false, buckets };
   }
 }
 
 const byBytes = new WeakMap<Uint8Array, LzrContext>();
 /** Contexts by dictionary id, most recently used last: a dictionary loaded again is not primed again. */
 const byId = new Map<string, LzrContext>();
-/** Primed contexts kept by id (each holds ~1.1 MB for a 128 KiB dictionary). */
+/** Primed contexts kept by id (each holds ~1.9 MB for a 128 KiB dictionary). */
 export const MAX_CACHED_CONTEXTS = 8;
 
 /**
