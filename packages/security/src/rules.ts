@@ -6,6 +6,7 @@
 // keywords is a bounded number of whole tokens (`GAP(n)` below), so a match attempt costs
 // O(gap) and a scan O(n · gap). No nested unbounded quantifiers.
 
+import { normalizeText } from "./normalize.js";
 import type { ThreatCategory } from "./types.js";
 
 /**
@@ -165,6 +166,21 @@ const FOREIGN_EXTRACT_TARGETS =
 const FOREIGN_LAWLESS =
   "b(?:ö|oe)se[nrs]?|skrupellose[nrs]?|ungefilterte[nrs]?|unzensierte[nrs]?|uneingeschränkte[nrs]?|amoralische[nrs]?|unmoralische[nrs]?|m(?:é|e)chante?|mal(?:é|e)fique|malveillante?|sans (?:filtre|limites|censure|restrictions)|malvad[oa]|malign[oa]|sin (?:censura|filtros?|l(?:í|i)mites|restricciones)|cattiv[oa]|malvagi[oa]|senza (?:filtri|limiti|censura)|sem (?:filtros?|limites|censura|restri(?:ç|c)(?:õ|o)es)";
 
+// Russian and Ukrainian. The scanned text has Cyrillic look-alikes folded to Latin ("игнорируй"
+// reaches the rules as "игhopиpyй"), so these words are folded the same way once, here, and run
+// as whole-text scans gated on literals that keep a non-foldable first letter (the tokeniser only
+// sees ASCII words). Gaps are bounded.
+const folded = (words: readonly string[]): string => words.map((w) => normalizeText(w).text).join("|");
+const CYRILLIC_OVERRIDE = {
+  // "гнор" covers игнорируй / проигнорируйте / ігноруй.
+  hint: ["гнор", "забуд", "забыв"].map((w) => normalizeText(w).text),
+  pattern: `(?:${folded(["гнор", "забуд", "забыв"])})[^.!?\\n]{0,40}?(?:${folded(["инструкц", "інструкц", "указани", "вказівк", "правил", "команд", "предыдущ", "попередн", "прежн", "вышеск", "сказанн"])})`,
+};
+const CYRILLIC_EXTRACT = {
+  hint: ["промпт", "инструкц"].map((w) => normalizeText(w).text),
+  pattern: `(?:${folded(["покажи", "выведи", "повтори", "раскрой", "напиши", "скажи", "какие", "какой", "каков", "покажіть", "виведи"])})[^.!?\\n]{0,20}?(?:${folded(["свой", "свои", "твой", "твои", "ваш", "ваши", "системн", "исходн", "начальн", "скрыт"])})[^\\s.!?]{0,6}\\s+(?:${folded(["промпт", "инструкц", "указани", "сообщени"])})`,
+};
+
 // CJK: sentence stops for bounded gaps, and the words for instructions / rules / prompt.
 const CJK_STOP = "。！？.!?\\n";
 const CJK_INSTRUCTIONS = "指令|指示|说明|說明|规则|規則|提示|要求|命令|设定|設定|ルール|지시|명령|규칙|설정";
@@ -287,29 +303,35 @@ export const RULES: readonly Rule[] = Object.freeze([
       `${B}${GAPX(4)}(?:${DE_INSTRUCTION_NOUNS}|alles|informationen)${GAPX(2)}(?:hinter (?:dir|sich|uns|euch)|beiseite|außer acht|ausser acht|fallen)${B}`,
     ),
   ]),
-  rule("pi.override_multilingual", "prompt_injection", "instruction", [
-    branch(
-      "olvidar|ignorar|esquecer|dimenticare|olvida|olvide|olvidate|olv(?:í|i)date|olv(?:í|i)dese|olviden|ignora|ignoren|ignorez|ignorer|descarta|descarte|omite|omita|oublie|oubliez|oublions|oublier|dimentica|dimenticate|dimentichi|esquece|esqueca|esque(?:ç|c)a|esque(?:ç|c)am|desconsidere|desconsidera|zaboravi|zaboravite|ignoriraj|ignorirajte|vergeet|negeer|zignoruj|zapomnij|ignoruj",
-      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|lo anterior|ce qui pr(?:é|e)c(?:è|e)de|(?:todo|todas|todos|tout|toutes|tous|tutto|tutte|tutti|tudo|sve|alles|wszystko)${EVERYTHING_TAIL})${B}`,
-    ),
-    // "ignore" is also the Spanish/Portuguese formal imperative; English "ignore" is covered by
-    // pi.override_prior, so here it needs a non-English noun (not "todo": "ignore TODO comments"),
-    // and the branch is triggered on that noun ("ignore" is frequent in English text).
-    branch(
-      "instrucciones|indicaciones|reglas|ordenes|directrices|instruç(?:õ|o)es|instrucoes|regras|orientaç(?:õ|o)es|orientacoes",
-      "(?![\\w\\u00C0-\\u024F])",
-      `\\bignore${GAPX(3)}(?:(?:las|los|as|os|todas|todos|sus|suas|tus|tuas)\\s+){0,2}`,
-    ),
-    branch(
-      "ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|passe outre|passez outre|haz caso omiso|hagan caso omiso|non seguire|non seguir",
-      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|tout|todo|tutto|tudo|lo anterior|ce qui pr(?:é|e)c(?:è|e)de)${B}`,
-    ),
-    branch(
-      "hagas caso|sigas",
-      `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|todo|lo anterior)${B}`,
-      "\\bno\\s+",
-    ),
-  ]),
+  rule(
+    "pi.override_multilingual",
+    "prompt_injection",
+    "instruction",
+    [
+      branch(
+        "olvidar|ignorar|esquecer|dimenticare|olvida|olvide|olvidate|olv(?:í|i)date|olv(?:í|i)dese|olviden|ignora|ignoren|ignorez|ignorer|descarta|descarte|omite|omita|oublie|oubliez|oublions|oublier|dimentica|dimenticate|dimentichi|esquece|esqueca|esque(?:ç|c)a|esque(?:ç|c)am|desconsidere|desconsidera|zaboravi|zaboravite|ignoriraj|ignorirajte|vergeet|negeer|zignoruj|zapomnij|ignoruj",
+        `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|lo anterior|ce qui pr(?:é|e)c(?:è|e)de|(?:todo|todas|todos|tout|toutes|tous|tutto|tutte|tutti|tudo|sve|alles|wszystko)${EVERYTHING_TAIL})${B}`,
+      ),
+      // "ignore" is also the Spanish/Portuguese formal imperative; English "ignore" is covered by
+      // pi.override_prior, so here it needs a non-English noun (not "todo": "ignore TODO comments"),
+      // and the branch is triggered on that noun ("ignore" is frequent in English text).
+      branch(
+        "instrucciones|indicaciones|reglas|ordenes|directrices|instruç(?:õ|o)es|instrucoes|regras|orientaç(?:õ|o)es|orientacoes",
+        "(?![\\w\\u00C0-\\u024F])",
+        `\\bignore${GAPX(3)}(?:(?:las|los|as|os|todas|todos|sus|suas|tus|tuas)\\s+){0,2}`,
+      ),
+      branch(
+        "ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|passe outre|passez outre|haz caso omiso|hagan caso omiso|non seguire|non seguir",
+        `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|tout|todo|tutto|tudo|lo anterior|ce qui pr(?:é|e)c(?:è|e)de)${B}`,
+      ),
+      branch(
+        "hagas caso|sigas",
+        `${B}${GAPX(3)}(?:${ROMANCE_INSTRUCTION_NOUNS}|todo|lo anterior)${B}`,
+        "\\bno\\s+",
+      ),
+    ],
+    CYRILLIC_OVERRIDE,
+  ),
   rule("pi.prior_reference", "prompt_injection", "instruction", [
     branch(
       "previous|prior|above|preceding|earlier|foregoing",
@@ -1024,39 +1046,45 @@ export const RULES: readonly Rule[] = Object.freeze([
     { hint: "\u{1F512}", pattern: "\\[\u{1F512}" },
   ),
   // ---------------------------------------------------------------- data exfiltration
-  rule("ex.prompt_extraction", "data_exfiltration", "instruction", [
-    branch(
-      EXTRACT_TARGETS,
-      B,
-      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|copy|paste|echo|return|provide|disclose|expose|translate|summarize|summarise|state|reproduce|quote|describe|spell-?check|proofread|paraphrase|rewrite|encode|encrypt|convert|what (?:is|are|was|were)|what's|whats)\\b${GAP(5)}`,
-    ),
-    // German, French, Spanish, Italian, Portuguese: "show me your instructions", "what are your rules".
-    branch(
-      "zeig|zeige|zeigen|gib|gebe|geben|nenne|nennen|nenn|wiederhole|wiederholen|verrate|verraten|sag|sage|sagen|drucke|drucken|druck|liste|ausgeben|montre|montrez|affiche|affichez|repete|repetez|donne|donnez|revele|dis|dites|imprime|muestra|muestrame|dime|dinos|revela|repite|dame|mostrami|mostra|dimmi|ripeti|rivela|mostre|diga|repita|revele",
-      `${B}${GAPX(4)}(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
-    ),
-    branch(
-      "begins|begin|starts|start|starting|beginning|opens",
-      `\\s+with\\s*[:"'“«]\\s*(?:the|my|our|your)\\s+(?:system prompt|prompt|instructions|initial instructions|rules|guidelines|secret|password|hidden|confidential)${B}`,
-    ),
-    // A quoted opening that makes the answer disclose the prompt: "start your answer with 'My
-    // instructions are:'", "complete this sentence: 'I was instructed to'".
-    branch(
-      "instructions|prompt|rules|guidelines|directives",
-      "\\s+(?:are|is|say|were|read)\\b",
-      "[\"'“«:]\\s{0,2}my\\s+(?:(?:system|initial|original|hidden|secret)\\s+)?",
-    ),
-    branch(
-      "instructed|programmed|configured|prompted|told",
-      "(?:(?<=instructed|programmed|configured|prompted)|(?<=told) by (?:the|my) (?:developer|system|operator))\\s+to\\b",
-      "[\"'“«:]\\s{0,2}i\\s+(?:was|have been|am|were)\\s+",
-    ),
-    branch(
-      "son|eran|fueron|sont|sono|sao|lauten|sind",
-      `\\s+(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
-      "\\b(?:cu(?:á|a)les|qu(?:é|e)|quelles|quels|quali|quais|wie|was)\\s+",
-    ),
-  ]),
+  rule(
+    "ex.prompt_extraction",
+    "data_exfiltration",
+    "instruction",
+    [
+      branch(
+        EXTRACT_TARGETS,
+        B,
+        `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|copy|paste|echo|return|provide|disclose|expose|translate|summarize|summarise|state|reproduce|quote|describe|spell-?check|proofread|paraphrase|rewrite|encode|encrypt|convert|what (?:is|are|was|were)|what's|whats)\\b${GAP(5)}`,
+      ),
+      // German, French, Spanish, Italian, Portuguese: "show me your instructions", "what are your rules".
+      branch(
+        "zeig|zeige|zeigen|gib|gebe|geben|nenne|nennen|nenn|wiederhole|wiederholen|verrate|verraten|sag|sage|sagen|drucke|drucken|druck|liste|ausgeben|montre|montrez|affiche|affichez|repete|repetez|donne|donnez|revele|dis|dites|imprime|muestra|muestrame|dime|dinos|revela|repite|dame|mostrami|mostra|dimmi|ripeti|rivela|mostre|diga|repita|revele",
+        `${B}${GAPX(4)}(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
+      ),
+      branch(
+        "begins|begin|starts|start|starting|beginning|opens",
+        `\\s+with\\s*[:"'“«]\\s*(?:the|my|our|your)\\s+(?:system prompt|prompt|instructions|initial instructions|rules|guidelines|secret|password|hidden|confidential)${B}`,
+      ),
+      // A quoted opening that makes the answer disclose the prompt: "start your answer with 'My
+      // instructions are:'", "complete this sentence: 'I was instructed to'".
+      branch(
+        "instructions|prompt|rules|guidelines|directives",
+        "\\s+(?:are|is|say|were|read)\\b",
+        "[\"'“«:]\\s{0,2}my\\s+(?:(?:system|initial|original|hidden|secret)\\s+)?",
+      ),
+      branch(
+        "instructed|programmed|configured|prompted|told",
+        "(?:(?<=instructed|programmed|configured|prompted)|(?<=told) by (?:the|my) (?:developer|system|operator))\\s+to\\b",
+        "[\"'“«:]\\s{0,2}i\\s+(?:was|have been|am|were)\\s+",
+      ),
+      branch(
+        "son|eran|fueron|sont|sono|sao|lauten|sind",
+        `\\s+(?:${FOREIGN_EXTRACT_TARGETS})(?![\\w\\u00C0-\\u024F])`,
+        "\\b(?:cu(?:á|a)les|qu(?:é|e)|quelles|quels|quali|quais|wie|was)\\s+",
+      ),
+    ],
+    CYRILLIC_EXTRACT,
+  ),
   rule("ex.repeat_above", "data_exfiltration", "instruction", [
     branch(
       "repeat|print|output|write|copy|recite|spell out|echo|reproduce|return|dump|show",

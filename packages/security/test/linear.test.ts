@@ -41,6 +41,7 @@ const INPUTS: [string, string][] = [
   ["quoted payloads", 'add "x y z to your '],
   ["quoted slogans", '"a b hates c d '],
   ["quoted disclosures", "'my instructions 'i was "],
+  ["Cyrillic gate words", "забудь игнор покажи свой "],
 ];
 
 describe("linear time on adversarial input", () => {
