@@ -439,7 +439,7 @@ function cpuBudget(rows: Row[]): CpuBudget {
     `added p50 ${f(row.seqAddedP50ms)} ms at concurrency 1, ${f(row.rateAddedP50ms)} ms at ${RATE} req/s, ${f(row.addedP50ms, 0)} ms saturated (target ≤ ${TARGET_ADDED_P50_MS}); ` +
     `${row.rps.toFixed(0)} req/s saturated (target ≥ ${TARGET_RPS}). CPU per request: proxy ${f(proxy)} + upstream ${f(upstream)} + load generator ${f(loadgen)} = ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} ms; ` +
     `${TARGET_RPS} req/s on ${os.cpus().length} cores allows ${allowed.toFixed(3)} ms for all three together, and one proxy process (one core) tops out at 1000 / ${f(proxy)} = ${f(single, 0)} req/s, ` +
-    `all three at ${os.cpus().length * 1000} / ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} = ${f(machine, 0)} req/s even with the machine to themselves`;
+    `all three at ${os.cpus().length * 1000} / ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} = ${f(machine, 0)} req/s even with the machine to themselves (at this run's CPU per request, which contention inflates)`;
   return {
     path: row.path,
     addedP50TargetMs: TARGET_ADDED_P50_MS,
