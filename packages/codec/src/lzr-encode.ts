@@ -47,35 +47,37 @@ const hash3 = (w: Uint8Array, p: number): number =>
   Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16), 0x2f0b4ea5) >>> (32 - HASH3_BITS);
 
 /**
- * Chains over the dictionary and the message being coded. While a message is coded its positions
- * are linked in front of the dictionary's; {@link Matcher.restore} puts the dictionary's heads back.
+ * Where matches are looked up. While the dictionary is primed, `head*` and `prev` are its own tables
+ * (kept afterwards, see {@link DictionaryTables}); while a message is coded, `head*` are small
+ * message-local tables (cleared after it) in front of the dictionary's, which are never modified.
  */
 export interface ChainState {
   readonly window: Uint8Array;
   readonly prev: Int32Array;
+  /** Latest position per 5-byte hash (chained through prev), per 4-byte and per 3-byte hash. */
   readonly head: Int32Array;
   readonly head4: Int32Array;
   readonly head3: Int32Array;
-  /** True while the dictionary itself is coded: its chains are kept. A message's are undone after it. */
-  readonly priming: boolean;
-  /**
-   * The dictionary's chains laid out contiguously (null while priming): bucket `h` holds the
-   * dictionary positions with 5-byte hash `h`, newest first, at [bucketStart[h], bucketStart[h + 1]).
-   * The same candidates in the same order as following `prev`, without a cache miss per step.
-   */
-  readonly buckets: DictionaryBuckets | null;
+  /** Null while priming; a message's matches continue into the dictionary's tables. */
+  readonly dictionary: DictionaryTables | null;
 }
 
-/** See {@link ChainState.buckets}. */
-export interface DictionaryBuckets {
+/**
+ * The dictionary's tables, read-only once primed: its latest position per 4-byte hash, and its
+ * 5-byte-hash chains laid out contiguously: bucket `h` holds the positions with hash `h`, newest
+ * first, at positions[start[h] … start[h + 1]) — the order `prev` would give, without a cache miss
+ * per step. (A message's 3-byte candidates come from the message only: the dictionary's saved 0.04 %
+ * of the held-out set's bytes beside its 4-byte ones, for a cache miss per lookup.)
+ */
+export interface DictionaryTables {
+  readonly head4: Int32Array;
   readonly start: Int32Array;
   readonly positions: Int32Array;
-  /** Positions below this are the dictionary's. */
-  readonly dictLength: number;
 }
 
-/** Lay out the chains left by priming a dictionary of `dictLength` bytes (see {@link ChainState.buckets}). */
-export function dictionaryBuckets(head: Int32Array, prev: Int32Array, dictLength: number): DictionaryBuckets {
+/** Freeze the tables left by priming (`head` and `prev` chains become buckets). */
+export function dictionaryTables(c: ChainState): DictionaryTables {
+  const { head, prev } = c;
   const start = new Int32Array(head.length + 1);
   for (let h = 0; h < head.length; h++) {
     let count = 0;
@@ -85,8 +87,11 @@ export function dictionaryBuckets(head: Int32Array, prev: Int32Array, dictLength
   const positions = new Int32Array(start[head.length]!);
   for (let h = 0, j = 0; h < head.length; h++)
     for (let p = head[h]!; p >= 0; p = prev[p]!) positions[j++] = p;
-  return { start, positions, dictLength };
+  return { head4: c.head4, start, positions };
 }
+
+/** Message-local table sizes: at least 2^MIN_MESSAGE_BITS entries, about twice the message length. */
+const MIN_MESSAGE_BITS = 10;
 
 /** Parser effort. */
 export interface LzrEffort {
@@ -98,13 +103,9 @@ export interface LzrEffort {
   readonly parser?: "optimal" | "lazy" | "greedy";
 }
 
-/** Journal scratch shared by messages (grown up to this many positions; larger inputs get their own). */
-const SHARED_JOURNAL_POSITIONS = 1 << 16;
-/** Journal entries per position: hash3, hash4, hash5, and the head3 and head4 values replaced. */
-const STRIDE = 5;
-let sharedJournal: Int32Array = new Int32Array(0);
-/** Journal mark of a position left out of the chains (heads hold positions or −1). */
-const SKIPPED = -2;
+/** Hash scratch shared by messages (grown up to this many positions; larger inputs get their own). */
+const SHARED_HASH_POSITIONS = 1 << 16;
+let sharedHashes: Int32Array = new Int32Array(0);
 
 class Matcher {
   private inserted: number;
@@ -113,14 +114,13 @@ class Matcher {
   private readonly head: Int32Array;
   private readonly head4: Int32Array;
   private readonly head3: Int32Array;
-  /**
-   * [STRIDE × (p − start)]: the hashes of every position (computed once) and the heads its insertion
-   * replaced, so {@link restore} can undo a message without reading the dictionary's tables again.
-   * (The chain head replaced is prev[p].)
-   */
-  private readonly journal: Int32Array;
-  private readonly buckets: DictionaryBuckets | null;
-
+  /** Masks of the `head*` tables in use (the full hash while priming: message tables are smaller). */
+  private readonly mask: number;
+  private readonly mask4: number;
+  private readonly mask3: number;
+  /** [3 × (p − start)] = hash3, hash4, hash5 of every position, computed once. */
+  private readonly hashes: Int32Array;
+  private readonly dictionary: DictionaryTables | null;
   private readonly start: number;
   private readonly end: number;
 
@@ -133,92 +133,95 @@ class Matcher {
     this.head = c.head;
     this.head4 = c.head4;
     this.head3 = c.head3;
-    this.buckets = c.buckets;
-    const n = STRIDE * (end - start);
-    if (n > sharedJournal.length && end - start <= SHARED_JOURNAL_POSITIONS)
-      sharedJournal = new Int32Array(STRIDE * SHARED_JOURNAL_POSITIONS);
-    this.journal = n <= sharedJournal.length ? sharedJournal : new Int32Array(n);
+    this.dictionary = c.dictionary;
+    // A message's tables: ~2 entries per byte (fewer collisions than the dictionary's, and small
+    // enough to stay in cache); while priming, the full tables.
+    const bits = c.dictionary ? Math.max(MIN_MESSAGE_BITS, 32 - Math.clz32(end - start) + 1) : 32;
+    this.mask = (1 << Math.min(bits, HASH_BITS)) - 1;
+    this.mask4 = (1 << Math.min(bits, HASH4_BITS)) - 1;
+    this.mask3 = (1 << Math.min(bits, HASH3_BITS)) - 1;
+    const n = 3 * (end - start);
+    if (n > sharedHashes.length && end - start <= SHARED_HASH_POSITIONS)
+      sharedHashes = new Int32Array(3 * SHARED_HASH_POSITIONS);
+    this.hashes = n <= sharedHashes.length ? sharedHashes : new Int32Array(n);
     this.hashAll();
   }
 
-  /** hash3 where 3 bytes remain, hash4 where 4 do, hash5 where 5 do (the same values as the helpers). */
+  /** hash3 where 3 bytes remain, hash4 where 4 do, hash5 where 5 do. */
   private hashAll(): void {
-    const { w, journal, start, end } = this;
+    const { w, hashes, start, end } = this;
     let i = 0;
     let p = start;
-    for (; p + 5 <= end; p++, i += STRIDE) {
+    for (; p + 5 <= end; p++, i += 3) {
       const v3 = w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16);
       const m4 = Math.imul(v3 | (w[p + 3]! << 24), 0x9e3779b1);
-      journal[i] = Math.imul(v3, 0x2f0b4ea5) >>> (32 - HASH3_BITS);
-      journal[i + 1] = m4 >>> (32 - HASH4_BITS);
-      journal[i + 2] = (m4 ^ Math.imul(w[p + 4]!, 0x85ebca6b)) >>> (32 - HASH_BITS);
+      hashes[i] = Math.imul(v3, 0x2f0b4ea5) >>> (32 - HASH3_BITS);
+      hashes[i + 1] = m4 >>> (32 - HASH4_BITS);
+      hashes[i + 2] = (m4 ^ Math.imul(w[p + 4]!, 0x85ebca6b)) >>> (32 - HASH_BITS);
     }
-    for (; p + 3 <= end; p++, i += STRIDE) {
-      journal[i] = hash3(w, p);
-      if (p + 4 <= end) journal[i + 1] = hash4(w, p);
+    for (; p + 3 <= end; p++, i += 3) {
+      hashes[i] = hash3(w, p);
+      if (p + 4 <= end) hashes[i + 1] = hash4(w, p);
     }
+  }
+
+  /**
+   * The position a head slot holds, if it has the same full hash (message tables are indexed by its
+   * low bits), else −1. `k`: 0 hash3, 1 hash4, 2 hash5.
+   */
+  private same(q: number, k: number, h: number): number {
+    return q >= 0 && this.hashes[3 * (q - this.start) + k] === h ? q : -1;
   }
 
   /** Add positions below `limit` to the chains. */
   insertUpTo(limit: number): void {
-    const { prev, head, head4, head3, journal } = this;
+    const { prev, head, head4, head3, hashes, mask, mask4, mask3 } = this;
     const end = this.end;
     const last = Math.min(limit, end - 2);
-    let i = STRIDE * (this.inserted - this.start);
-    for (let p = this.inserted; p < last; p++, i += STRIDE) {
-      const h3 = journal[i]!;
-      journal[i + 3] = head3[h3]!;
-      head3[h3] = p;
+    let i = 3 * (this.inserted - this.start);
+    for (let p = this.inserted; p < last; p++, i += 3) {
+      head3[hashes[i]! & mask3] = p;
       if (p + 4 > end) continue;
-      const h4 = journal[i + 1]!;
-      journal[i + 4] = head4[h4]!;
-      head4[h4] = p;
+      head4[hashes[i + 1]! & mask4] = p;
       if (p + 5 > end) continue;
-      const h = journal[i + 2]!;
-      prev[p] = head[h]!;
-      head[h] = p;
+      const h = hashes[i + 2]!;
+      prev[p] = this.same(head[h & mask]!, 2, h);
+      head[h & mask] = p;
     }
     if (last > this.inserted) this.inserted = last;
   }
 
-  /**
-   * Leave positions below `limit` out of the chains (the inside of a long match: its bytes are found
-   * again through the match's source). Marked in the journal so {@link restore} passes over them.
-   */
+  /** Leave positions below `limit` out of the chains (the inside of a long match). */
   skipTo(limit: number): void {
-    const { journal } = this;
     const last = Math.min(limit, this.end - 2);
-    for (let p = this.inserted, i = STRIDE * (p - this.start) + 3; p < last; p++, i += STRIDE)
-      journal[i] = SKIPPED;
     if (last > this.inserted) this.inserted = last;
   }
 
-  /** Undo this message's insertions, newest first, so the dictionary's heads are back. */
-  restore(): void {
-    const { journal, prev, head, head4, head3, end } = this;
-    for (let p = this.inserted - 1, i = STRIDE * (p - this.start); p >= this.start; p--, i -= STRIDE) {
-      const old3 = journal[i + 3]!;
-      if (old3 === SKIPPED) continue;
-      head3[journal[i]!] = old3;
-      if (p + 4 > end) continue;
-      head4[journal[i + 1]!] = journal[i + 4]!;
-      if (p + 5 > end) continue;
-      head[journal[i + 2]!] = prev[p]!;
-    }
+  /** After a message: clear its tables (the dictionary's were never touched). */
+  done(): void {
+    if (this.dictionary) {
+      this.head.fill(-1, 0, this.mask + 1);
+      this.head4.fill(-1, 0, this.mask4 + 1);
+      this.head3.fill(-1, 0, this.mask3 + 1);
+    } else this.insertUpTo(this.end);
   }
 
   /**
    * Matches at `pos` (positions before it must be inserted, `pos` not yet): pairs (length, distance − 1)
    * with strictly increasing lengths, nearest first for each length. Returns the number of pairs.
+   * Candidates: the latest 3-byte-hash position (if near; the message's only while a message is
+   * coded), the latest 4-byte-hash position, then the 5-byte-hash chain — the message's positions,
+   * then the dictionary's bucket.
    */
   find(pos: number, depth: number, nice: number, pairs: Int32Array): number {
-    const { w, prev } = this;
+    const { w, prev, hashes, dictionary } = this;
     const avail = Math.min(this.end - pos, MAX_MATCH);
     if (avail < 3) return 0;
     let n = 0;
     let best = 2;
-    const hi = STRIDE * (pos - this.start);
-    const c3 = this.head3[this.journal[hi]!]!;
+    const hi = 3 * (pos - this.start);
+    const h3 = hashes[hi]!;
+    const c3 = this.same(this.head3[h3 & this.mask3]!, 0, h3);
     if (
       c3 >= 0 &&
       pos - c3 <= MAX_DIST3 &&
@@ -234,7 +237,9 @@ class Matcher {
       if (len >= nice || len === avail) return n;
     }
     if (avail < 4) return n;
-    const c4 = this.head4[this.journal[hi + 1]!]!;
+    const h4 = hashes[hi + 1]!;
+    let c4 = this.same(this.head4[h4 & this.mask4]!, 1, h4);
+    if (c4 < 0 && dictionary) c4 = dictionary.head4[h4]!;
     if (c4 >= 0 && w[c4 + best] === w[pos + best] && w[c4] === w[pos]) {
       let len = 0;
       while (len < avail && w[c4 + len] === w[pos + len]) len++;
@@ -250,18 +255,16 @@ class Matcher {
       }
     }
     if (avail < 5) return n;
-    const h = this.journal[hi + 2]!;
-    let cand = this.head[h]!;
-    // Message positions are followed through prev; the dictionary's part of the chain is read from
-    // its bucket (j ≥ 0 once there).
-    const buckets = this.buckets;
-    const dictLength = buckets ? buckets.dictLength : 0;
-    const list = buckets ? buckets.positions : prev;
+    const h = hashes[hi + 2]!;
+    let cand = this.same(this.head[h & this.mask]!, 2, h);
+    // The message's chain through prev (−1-terminated), then the dictionary's bucket (j ≥ 0 there).
     let j = -1;
     let jEnd = 0;
-    if (buckets && cand >= 0 && cand < dictLength) {
-      j = buckets.start[h]!;
-      jEnd = buckets.start[h + 1]!;
+    const list = dictionary ? dictionary.positions : prev;
+    if (cand < 0 && dictionary) {
+      j = dictionary.start[h]!;
+      jEnd = dictionary.start[h + 1]!;
+      cand = j < jEnd ? list[j]! : -1;
     }
     for (let k = 0; cand >= 0 && k < depth; k++) {
       if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
@@ -281,9 +284,10 @@ class Matcher {
       if (j >= 0) cand = ++j < jEnd ? list[j]! : -1;
       else {
         cand = prev[cand]!;
-        if (buckets && cand >= 0 && cand < dictLength) {
-          j = buckets.start[h]!;
-          jEnd = buckets.start[h + 1]!;
+        if (cand < 0 && dictionary) {
+          j = dictionary.start[h]!;
+          jEnd = dictionary.start[h + 1]!;
+          cand = j < jEnd ? list[j]! : -1;
         }
       }
     }
@@ -452,8 +456,7 @@ export function encodeGreedy(
     }
   }
   // Priming keeps the chains it built (they become the dictionary's); a message gives its heads back.
-  if (c.priming) m.insertUpTo(end);
-  else m.restore();
+  m.done();
 }
 
 // ---- Prices ---------------------------------------------------------------------------------------
@@ -736,7 +739,7 @@ export function encodeOptimal(
       }
     }
   } finally {
-    m.restore();
+    m.done();
   }
 
   function relax(
@@ -818,8 +821,8 @@ class LazyChooser {
     this.nice = effort.nice;
     this.pairs = new Int32Array(2 * (effort.depth + 3));
     const n = end - start;
-    if (n + 1 > sharedLiteralSums.length && n <= SHARED_JOURNAL_POSITIONS)
-      sharedLiteralSums = new Uint32Array(SHARED_JOURNAL_POSITIONS + 1);
+    if (n + 1 > sharedLiteralSums.length && n <= SHARED_HASH_POSITIONS)
+      sharedLiteralSums = new Uint32Array(SHARED_HASH_POSITIONS + 1);
     const sums = n + 1 <= sharedLiteralSums.length ? sharedLiteralSums : new Uint32Array(n + 1);
     const w = this.w;
     const lit = prices.literal;
@@ -877,8 +880,8 @@ class LazyChooser {
 const SKIP_INSIDE = 32;
 const SKIP_KEEP = 8;
 
-/** A choice one byte later must save this much more (1/16 bit) to delay the current one. */
-const LAZY_MARGIN = 0;
+/** A choice one byte later must save this much more (1/16 bit: 4 bits) to delay the current one. */
+const LAZY_MARGIN = 64;
 
 /**
  * Price-weighed lazy parse: at each position the repeat or match that saves the most against the
@@ -937,6 +940,6 @@ export function encodeLazy(
       saving = -1;
     }
   } finally {
-    m.restore();
+    m.done();
   }
 }

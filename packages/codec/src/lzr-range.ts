@@ -180,19 +180,24 @@ export class RangeEncoder {
   /** `count` bits of `value`, most significant first, each with probability one half. */
   direct(value: number, count: number): void {
     const s = this.s;
+    let low = s[LOW]!;
+    let range = s[RANGE]!;
     for (let i = count - 1; i >= 0; i--) {
-      const range = s[RANGE]! >>> 1;
+      range = range >>> 1;
       if ((value >>> i) & 1) {
-        const low = s[LOW]!;
         const next = (low + range) | 0;
         if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
-        s[LOW] = next;
+        low = next;
       }
       if (range < TOP) {
-        s[RANGE] = range << 8;
+        range <<= 8;
+        s[LOW] = low;
         this.shiftLow();
-      } else s[RANGE] = range;
+        low = s[LOW]!;
+      }
     }
+    s[LOW] = low;
+    s[RANGE] = range;
   }
 
   /** Move the top byte of low out (through the cache, for carries). */

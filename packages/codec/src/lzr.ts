@@ -6,8 +6,8 @@ import type { Dictionary } from "./dictionary.js";
 import { decodeSymbols } from "./lzr-decode.js";
 import {
   type ChainState,
-  type DictionaryBuckets,
-  dictionaryBuckets,
+  type DictionaryTables,
+  dictionaryTables,
   encodeGreedy,
   encodeLazy,
   encodeOptimal,
@@ -26,28 +26,40 @@ export type { LzrEffort } from "./lzr-encode.js";
 /** Windows up to this size are kept for the next message; larger ones are temporary. */
 export const SHARED_WINDOW_LIMIT: number = 1 << 20;
 
-/** Encoder effort for messages up to {@link LARGE_MESSAGE_BYTES} (an encoder choice: decoding does not depend on it). */
-export const DEFAULT_EFFORT: LzrEffort = { depth: 24, nice: 48, parser: "optimal" };
-/** Above this size the greedy parse is used, to bound encode time (~0.3 µs per byte optimal). */
-export const LARGE_MESSAGE_BYTES = 16384;
-export const LARGE_EFFORT: LzrEffort = { depth: 16, nice: 64, parser: "greedy" };
-/** `effort: "fast"`: the lazy parse, about brotli q5's encode time for chat-sized messages. */
+/**
+ * Encoder efforts (encoder choices: decoding does not depend on them). `"fast"`, the default: the
+ * price-weighed lazy parse. `"best"`: the price-driven optimal parse, ~3.5 % smaller and ~4x slower,
+ * for messages up to {@link LARGE_MESSAGE_BYTES} (larger ones use the lazy parse, to bound encode time).
+ */
 export const FAST_EFFORT: LzrEffort = { depth: 24, nice: 64, parser: "lazy" };
+export const BEST_EFFORT: LzrEffort = { depth: 24, nice: 48, parser: "optimal" };
+export const LARGE_MESSAGE_BYTES = 16384;
+
+/** The parse for `effort` and a message of `length` bytes. */
+export function lzrEffort(effort: "best" | "fast", length: number): LzrEffort {
+  return effort === "best" && length <= LARGE_MESSAGE_BYTES ? BEST_EFFORT : FAST_EFFORT;
+}
+
+/** Message-local match tables (see ChainState), shared by all contexts: one message is coded at a time. */
+let messageTables: { head: Int32Array; head4: Int32Array; head3: Int32Array } | null = null;
+
+/** A window (dictionary ‖ room for the message) and its chain links. */
+interface WindowState {
+  readonly window: Uint8Array;
+  readonly prev: Int32Array;
+}
 
 /**
  * Per-dictionary state shared by every message: the window (dictionary bytes followed by room for
- * one message), hash chains over the dictionary, and the primed probabilities. One context serves
+ * one message), the dictionary's match tables, and the primed probabilities. One context serves
  * one message at a time (calls are synchronous).
  */
-export class LzrContext implements ChainState {
+export class LzrContext {
   readonly dictLength: number;
   window: Uint8Array;
+  /** Chain links of message positions (the dictionary's are in `tables`). */
   prev: Int32Array;
-  readonly head: Int32Array = new Int32Array(1 << HASH_BITS).fill(-1);
-  readonly head4: Int32Array = new Int32Array(1 << HASH4_BITS).fill(-1);
-  readonly head3: Int32Array = new Int32Array(1 << HASH3_BITS).fill(-1);
-  priming = true;
-  buckets: DictionaryBuckets | null = null;
+  readonly tables: DictionaryTables;
   readonly primed: Uint16Array;
   /** Scratch probabilities, reset from `primed` for each message. */
   readonly probs: Uint16Array = new Uint16Array(MODEL_SIZE);
@@ -59,12 +71,19 @@ export class LzrContext implements ChainState {
     this.window.set(dictionary);
     this.prev = new Int32Array(this.window.length);
     // Priming: code the dictionary with the greedy parse against an empty window; keep the
-    // probabilities, and the chains it built become the dictionary's chains.
+    // probabilities, and the tables it built become the dictionary's.
+    const priming: ChainState = {
+      window: this.window,
+      prev: this.prev,
+      head: new Int32Array(1 << HASH_BITS).fill(-1),
+      head4: new Int32Array(1 << HASH4_BITS).fill(-1),
+      head3: new Int32Array(1 << HASH3_BITS).fill(-1),
+      dictionary: null,
+    };
     const probs = new Uint16Array(MODEL_SIZE).fill(PROB_INIT);
-    encodeGreedy(this, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
+    encodeGreedy(priming, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
     this.primed = probs;
-    this.priming = false;
-    this.buckets = dictionaryBuckets(this.head, this.prev, dictionary.length);
+    this.tables = dictionaryTables(priming);
   }
 
   /** Prices under the primed state (computed once). */
@@ -74,11 +93,11 @@ export class LzrContext implements ChainState {
   }
 
   /**
-   * Chains and window able to hold a message of `length` bytes after the dictionary: this context's
-   * own (grown up to {@link SHARED_WINDOW_LIMIT}), or a temporary copy for larger messages so one
-   * huge message does not stay allocated.
+   * A window (and chain links, if `chains`) able to hold a message of `length` bytes after the
+   * dictionary: this context's own (grown up to {@link SHARED_WINDOW_LIMIT}), or a temporary one for
+   * larger messages so one huge message does not stay allocated.
    */
-  forMessage(length: number, chains: boolean): ChainState {
+  forMessage(length: number, chains: boolean): WindowState {
     const need = this.dictLength + length + 8;
     if (need <= this.window.length && (!chains || need <= this.prev.length)) return this;
     let size = this.window.length;
@@ -86,23 +105,27 @@ export class LzrContext implements ChainState {
     const window = new Uint8Array(size);
     window.set(this.window.subarray(0, this.dictLength));
     const prev = chains ? new Int32Array(size) : this.prev;
-    if (chains) prev.set(this.prev.subarray(0, this.dictLength));
-    if (size > SHARED_WINDOW_LIMIT) return { ...this.chainFields(), window, prev };
+    if (size > SHARED_WINDOW_LIMIT) return { window, prev };
     this.window = window;
     this.prev = prev;
     return this;
   }
 
-  private chainFields(): ChainState {
-    const { window, prev, head, head4, head3, buckets } = this;
-    return { window, prev, head, head4, head3, priming: false, buckets };
+  /** Match tables for one message in `ws`: message-local heads in front of the dictionary's. */
+  chains(ws: WindowState): ChainState {
+    messageTables ??= {
+      head: new Int32Array(1 << HASH_BITS).fill(-1),
+      head4: new Int32Array(1 << HASH4_BITS).fill(-1),
+      head3: new Int32Array(1 << HASH3_BITS).fill(-1),
+    };
+    return { window: ws.window, prev: ws.prev, ...messageTables, dictionary: this.tables };
   }
 }
 
 const byBytes = new WeakMap<Uint8Array, LzrContext>();
 /** Contexts by dictionary id, most recently used last: a dictionary loaded again is not primed again. */
 const byId = new Map<string, LzrContext>();
-/** Primed contexts kept by id (each holds ~1.9 MB for a 128 KiB dictionary). */
+/** Primed contexts kept by id (each holds ~1.6 MB for a 128 KiB dictionary). */
 export const MAX_CACHED_CONTEXTS = 8;
 
 /**
@@ -133,12 +156,8 @@ export function lzrContext(dictionary: Uint8Array | Dictionary): LzrContext {
 }
 
 /** Compress `input` against the dictionary. The output does not carry the length: the frame does. */
-export function lzrEncode(
-  ctx: LzrContext,
-  input: Uint8Array,
-  effort: LzrEffort = DEFAULT_EFFORT,
-): Uint8Array {
-  const chains = ctx.forMessage(input.length, true);
+export function lzrEncode(ctx: LzrContext, input: Uint8Array, effort: LzrEffort = FAST_EFFORT): Uint8Array {
+  const chains = ctx.chains(ctx.forMessage(input.length, true));
   chains.window.set(input, ctx.dictLength);
   ctx.probs.set(ctx.primed);
   const rc = new RangeEncoder(ctx.probs, Math.max(64, input.length >>> 1));
