@@ -46,6 +46,44 @@ const RATE = Number(process.env.M2M_BENCH_PROXY_RATE ?? 250);
 /** Seconds per paced round; RATE_ROUNDS rounds per path, alternating between paths. */
 const RATE_SECONDS = 2;
 const RATE_ROUNDS = 2;
+/**
+ * The floor of this design, measured in every run: a bare node:http server handing requests to an
+ * undici Pool (the proxy's own two building blocks) with no parsing, scanning, metrics or limits.
+ * Run as `node -e BARE_FORWARDER <undici entry> <upstream URL>`.
+ */
+const BARE_FORWARDER = `
+const http = require("node:http");
+const { Pool } = require(process.argv[1]);
+const up = new URL(process.argv[2]);
+const base = up.pathname.replace(/\\/v1$/, "");
+const pool = new Pool(up.origin, { connections: 256, pipelining: 1 });
+const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "host", "content-length"]);
+const server = http.createServer({ noDelay: true, keepAliveTimeout: 5000 }, (req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    const headers = {};
+    for (const k in req.headers) if (!HOP.has(k)) headers[k] = req.headers[k];
+    headers["content-length"] = String(body.length);
+    pool.dispatch({ method: req.method, path: base + req.url, headers, body }, {
+      onRequestStart() {},
+      onResponseStart(_c, status, h) {
+        const out = {};
+        for (const k in h) if (!HOP.has(k) || k === "content-length") out[k] = h[k];
+        res.writeHead(status, out);
+      },
+      onResponseData(_c, chunk) { res.write(chunk); },
+      onResponseEnd() { res.end(); },
+      onResponseError() { if (!res.headersSent) { res.writeHead(502); res.end(); } else res.destroy(); },
+    });
+  });
+});
+server.listen(0, "127.0.0.1", () => process.stderr.write("listening on http://127.0.0.1:" + server.address().port + "\\n"));
+process.on("SIGTERM", () => process.exit(0));
+`;
+const BARE_PATH = "bare forwarder (node:http → undici, floor)";
+
 /** The issue's targets for one proxy (2 KB non-streaming, scanning on). */
 const TARGET_ADDED_P50_MS = 0.5;
 const TARGET_RPS = 5000;
@@ -373,6 +411,7 @@ function scanCostMs(body: string): number {
 
 /** What each number in docs/bench/proxy.json means (written into the file beside them). */
 const MEANING: Record<string, string> = {
+  path: `direct = straight to the test upstream; "${BARE_PATH}" = a bare node:http server handing requests to an undici Pool with no parsing, scanning, metrics or limits (the floor of this design, not a product); one proxy = the real proxy with the named policy; two chained = near proxy --peer far proxy, M2M frames between them`,
   rps: "saturated: requests/s of the median of the load rounds (autocannon, 16 connections, pipelining 1, as fast as answers come); every process on the path competes for the 2 shared cores",
   rpsRounds: "saturated: requests/s of each load round",
   p50ms:
@@ -413,6 +452,8 @@ interface CpuBudget {
   proxyCpuMsPerRequest: number | null;
   upstreamCpuMsPerRequest: number | null;
   loadgenCpuMsPerRequest: number;
+  /** CPU ms per request of the bare node:http → undici forwarder (no parsing or scanning) in this run. */
+  floorCpuMsPerRequest: number | null;
   /** 1000 / proxy CPU ms per request: one Node process is one core. */
   singleProcessCeilingRps: number | null;
   /** 2000 / (proxy + upstream + load generator CPU ms per request): all three on 2 idle cores. */
@@ -427,6 +468,8 @@ function cpuBudget(rows: Row[]): CpuBudget {
   const row = rows.find(
     (r) => r.request === "2 KB non-streaming" && r.path.startsWith("one proxy (scan on, monitor"),
   )!;
+  const floor =
+    rows.find((r) => r.request === "2 KB non-streaming" && r.path === BARE_PATH)?.cpuMsPerRequest ?? null;
   const proxy = row.cpuMsPerRequest;
   const upstream = row.upstreamCpuMsPerRequest;
   const loadgen = row.loadgenCpuMsPerRequest;
@@ -439,7 +482,8 @@ function cpuBudget(rows: Row[]): CpuBudget {
     `added p50 ${f(row.seqAddedP50ms)} ms at concurrency 1, ${f(row.rateAddedP50ms)} ms at ${RATE} req/s, ${f(row.addedP50ms, 0)} ms saturated (target ≤ ${TARGET_ADDED_P50_MS}); ` +
     `${row.rps.toFixed(0)} req/s saturated (target ≥ ${TARGET_RPS}). CPU per request: proxy ${f(proxy)} + upstream ${f(upstream)} + load generator ${f(loadgen)} = ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} ms; ` +
     `${TARGET_RPS} req/s on ${os.cpus().length} cores allows ${allowed.toFixed(3)} ms for all three together, and one proxy process (one core) tops out at 1000 / ${f(proxy)} = ${f(single, 0)} req/s, ` +
-    `all three at ${os.cpus().length * 1000} / ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} = ${f(machine, 0)} req/s even with the machine to themselves (at this run's CPU per request, which contention inflates)`;
+    `all three at ${os.cpus().length * 1000} / ${f(proxy === null || upstream === null ? null : proxy + upstream + loadgen)} = ${f(machine, 0)} req/s even with the machine to themselves (at this run's CPU per request, which contention inflates). ` +
+    `The bare node:http → undici forwarder, the floor of this design, used ${f(floor)} CPU ms per request in the same run (1000 / ${f(floor)} = ${f(floor === null ? null : 1000 / floor, 0)} req/s on one core)`;
   return {
     path: row.path,
     addedP50TargetMs: TARGET_ADDED_P50_MS,
@@ -451,6 +495,7 @@ function cpuBudget(rows: Row[]): CpuBudget {
     proxyCpuMsPerRequest: proxy,
     upstreamCpuMsPerRequest: upstream,
     loadgenCpuMsPerRequest: loadgen,
+    floorCpuMsPerRequest: floor,
     singleProcessCeilingRps: single === null ? null : Math.round(single),
     machineCeilingRps: machine === null ? null : Math.round(machine),
     cpuMsPerRequestAllowed: allowed,
@@ -485,9 +530,12 @@ export async function run(): Promise<void> {
     const noScan = await spawnAndRead(proxyArgs("--no-scan"), listening, "stderr");
     const far = await spawnAndRead(proxyArgs(), listening, "stderr");
     const near = await spawnAndRead(proxyArgs("--peer", far), listening, "stderr");
+    const undiciEntry = createRequire(path.join(proxyDist, "index.js")).resolve("undici");
+    const bare = await spawnAndRead(["-e", BARE_FORWARDER, undiciEntry, upstream], listening, "stderr");
     const upstreamPid = pids.get(upstream)!;
     const paths: Array<[string, string, number[]]> = [
       ["direct", base, []],
+      [BARE_PATH, bare, [pids.get(bare)!]],
       ["one proxy (scan on, monitor)", one, [pids.get(one)!]],
       ["one proxy (scan on, block)", blocking, [pids.get(blocking)!]],
       ["one proxy (scan off)", noScan, [pids.get(noScan)!]],
