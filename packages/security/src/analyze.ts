@@ -45,7 +45,11 @@ const firstCodes = (word: string): [number, number, number] => [
 
 /** Rules of one provenance, indexed by the tokens that can start a match. */
 interface TriggerIndex {
-  readonly words: ReadonlyMap<string, readonly Entry[]>;
+  /**
+   * Trigger words bucketed by their filter key, so a token is matched by comparing characters in
+   * place (no slice, no string hashing).
+   */
+  readonly words: ReadonlyMap<number, readonly (readonly [string, readonly Entry[]])[]>;
   /** Byte per hashed (first three characters, length): could this token be a trigger word? */
   readonly wordFilter: Uint8Array;
   /** Byte per hashed first three characters: could a prefix start this token? */
@@ -84,18 +88,16 @@ function scanEntry(rule: Rule): ScanEntry {
 }
 
 function buildIndex(rules: readonly Rule[]): TriggerIndex {
-  const words = new Map<string, Entry[]>();
+  const byWord = new Map<string, Entry[]>();
   const wordFilter = new Uint8Array(1 << 16);
   const prefixes = new Map<number, (readonly [string, Rule, RuleBranch])[]>();
   const prefixFilter = new Uint8Array(1 << 16);
   for (const rule of rules) {
     for (const br of rule.branches) {
       for (const t of br.triggers) {
-        const list = words.get(t);
-        if (list === undefined) words.set(t, [[rule, br]]);
+        const list = byWord.get(t);
+        if (list === undefined) byWord.set(t, [[rule, br]]);
         else list.push([rule, br]);
-        const [c0, c1] = firstCodes(t);
-        wordFilter[wordKey(c0, c1, t.length > 2 ? t.charCodeAt(2) & 0x7f : 0, t.length)] = 1;
       }
       for (const p of br.prefixes) {
         const [c0, c1, c2] = firstCodes(p);
@@ -106,6 +108,15 @@ function buildIndex(rules: readonly Rule[]): TriggerIndex {
         else list.push([p, rule, br]);
       }
     }
+  }
+  const words = new Map<number, (readonly [string, readonly Entry[]])[]>();
+  for (const [t, list] of byWord) {
+    const [c0, c1] = firstCodes(t);
+    const key = wordKey(c0, c1, t.length > 2 ? t.charCodeAt(2) & 0x7f : 0, t.length);
+    wordFilter[key] = 1;
+    const bucket = words.get(key);
+    if (bucket === undefined) words.set(key, [[t, list]]);
+    else bucket.push([t, list]);
   }
   return {
     words,
@@ -180,10 +191,13 @@ interface TokenStats {
 const isLetter = (c: number): boolean => c >= 97 && c <= 122;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102);
-/** 1 for the ASCII token characters [a-z0-9_] (text is lower-cased), else 0. */
+const LETTER = 1;
+const DIGIT = 2;
+const UNDERSCORE = 3;
+/** Class of the ASCII token characters [a-z0-9_] (text is lower-cased); 0 for anything else. */
 const TOKEN_CHAR = (() => {
   const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) if (isLetter(c) || isDigit(c) || c === 95) t[c] = 1;
+  for (let c = 0; c < 128; c++) t[c] = isLetter(c) ? LETTER : isDigit(c) ? DIGIT : c === 95 ? UNDERSCORE : 0;
   return t;
 })();
 const isLeetSymbol = (c: number): boolean => c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
@@ -236,6 +250,14 @@ function runRules(
   let added = 0;
   const { words, wordFilter, prefixFilter, prefixes } = index;
   const n = text.length;
+  // Statistics live in locals during the loop (written back once at the end).
+  const collect = stats !== undefined;
+  let tokens = 0;
+  let maxToken = 0;
+  let spacedRun = 0;
+  let hexRunMax = 0;
+  let rot13 = 0;
+  let leet = false;
   let singleRun = 0;
   let hexRun = 0;
   let prevEnd = -2;
@@ -255,7 +277,7 @@ function runRules(
     let digits = 0;
     let letterAfterDigit = false;
     let digitAfterLetter = false;
-    if (stats === undefined) {
+    if (!collect) {
       // Later passes (leet, spacing, decoded text) need only the token's extent.
       i++;
       while (i < n) {
@@ -266,13 +288,14 @@ function runRules(
     } else
       while (i < n) {
         const c = text.charCodeAt(i);
-        if (isLetter(c)) {
+        const k = c < 128 ? TOKEN_CHAR[c] : 0;
+        if (k === LETTER) {
           letters++;
           if (digits > 0) letterAfterDigit = true;
-        } else if (isDigit(c)) {
+        } else if (k === DIGIT) {
           digits++;
           if (letters > 0) digitAfterLetter = true;
-        } else if (c !== 95) break;
+        } else if (k !== UNDERSCORE) break;
         i++;
       }
     if (i + 1 < n && text.charCodeAt(i) === 0x27 && isLetter(text.charCodeAt(i + 1))) {
@@ -282,42 +305,56 @@ function runRules(
     const end = i;
     const len = end - start;
     const c1 = len > 1 ? text.charCodeAt(start + 1) : 0;
-    if (stats !== undefined) {
-      stats.tokens++;
-      if (len > stats.maxToken) stats.maxToken = len;
+    const c2 = len > 2 ? text.charCodeAt(start + 2) : 0;
+    if (collect) {
+      tokens++;
+      if (len > maxToken) maxToken = len;
       const adjacent = start === prevEnd + 1;
       prevEnd = end;
       if (len === 1 && letters === 1) {
         singleRun = adjacent && singleRun > 0 ? singleRun + 1 : 1;
-        if (singleRun > stats.spacedRun) stats.spacedRun = singleRun;
+        if (singleRun > spacedRun) spacedRun = singleRun;
       } else singleRun = 0;
       if (len === 2 && isHex(c0) && isHex(c1)) {
         hexRun = adjacent && hexRun > 0 ? hexRun + 1 : 1;
-        if (hexRun > stats.hexRun) stats.hexRun = hexRun;
+        if (hexRun > hexRunMax) hexRunMax = hexRun;
       } else hexRun = 0;
       // Leet candidates: a symbol substitute inside a word ("p@ss"), or digits mixed into at least
       // two letters other than a trailing number ("gpt4", "utf8") or a short unit ("10am", "64bit"),
       // which undoLeet leaves alone anyway; this keeps the extra pass off ordinary prose.
       if (
-        !stats.leet &&
+        !leet &&
         letters > 0 &&
         ((isLeetSymbol(text.charCodeAt(end)) && isLetter(text.charCodeAt(end + 1))) ||
           (digits > 0 && letters >= 2 && letterAfterDigit && (digitAfterLetter || letters > 3)))
       )
-        stats.leet = true;
-      if (ROT13_FILTER[key2(c0, c1)] === 1 && ROT13_WORDS.has(text.slice(start, end))) stats.rot13++;
+        leet = true;
+      if (ROT13_FILTER[key2(c0, c1)] === 1 && ROT13_WORDS.has(text.slice(start, end))) rot13++;
     }
-    if (wordFilter[wordKey(c0, c1, len > 2 ? text.charCodeAt(start + 2) : 0, len)] === 1) {
-      const list = words.get(text.slice(start, end));
-      if (list !== undefined)
-        for (const [rule, br] of list) if (attempt(out, rule, br, text, start, via)) added++;
+    const wk = wordKey(c0, c1, c2, len);
+    if (wordFilter[wk] === 1) {
+      const bucket = words.get(wk);
+      if (bucket !== undefined)
+        for (const [word, list] of bucket)
+          if (word.length === len && text.startsWith(word, start)) {
+            for (const [rule, br] of list) if (attempt(out, rule, br, text, start, via)) added++;
+            break;
+          }
     }
-    if (len >= 3 && prefixFilter[prefixKey(c0, c1, text.charCodeAt(start + 2))] === 1) {
-      const plist = prefixes.get(key3(c0, c1, text.charCodeAt(start + 2)));
+    if (len >= 3 && prefixFilter[prefixKey(c0, c1, c2)] === 1) {
+      const plist = prefixes.get(key3(c0, c1, c2));
       if (plist !== undefined)
         for (const [p, rule, br] of plist)
           if (text.startsWith(p, start) && attempt(out, rule, br, text, start, via)) added++;
     }
+  }
+  if (stats !== undefined) {
+    stats.tokens += tokens;
+    stats.rot13 += rot13;
+    if (maxToken > stats.maxToken) stats.maxToken = maxToken;
+    if (spacedRun > stats.spacedRun) stats.spacedRun = spacedRun;
+    if (hexRunMax > stats.hexRun) stats.hexRun = hexRunMax;
+    if (leet) stats.leet = true;
   }
   for (const scan of index.scans) {
     const rule = scan.rule;

@@ -29,6 +29,44 @@ const HEX_CANDIDATE =
 const URL_CANDIDATE = /(?<![^\s=&?])[^%\s=&?]{0,24}(?:%[0-9a-fA-F]{2}[^%\s]{0,24}){4,}/g;
 /\b(?:the|and|you|your|ignore|previous|instructions|system|prompt|password|secret|tell|write|say|all|is|to|of|this)\b/g;
 
+// A linear pre-check before the candidate patterns: a base64 candidate needs 20 characters of its
+// alphabet in a row, and every hex candidate form (\\x41…, 0x4142…, "41 42 …") is a run of 20 or
+// more characters from [0-9a-fA-F :x\\]. Text without such runs (most prose, German compounds
+// included) skips the pattern scans; where runs exist, the patterns decide as before.
+const B64_RUN = 1;
+const HEX_RUN = 2;
+const RUN_CLASS = (() => {
+  const table = new Uint8Array(128);
+  const mark = (chars: string, bit: number): void => {
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars.charCodeAt(i);
+      table[c] = (table[c] ?? 0) | bit;
+    }
+  };
+  mark("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-", B64_RUN);
+  mark("0123456789abcdefABCDEF :x\\", HEX_RUN);
+  return table;
+})();
+
+/** Longest runs of base64-alphabet and of hex-candidate characters. */
+function longestRuns(s: string): { b64: number; hex: number } {
+  let b64 = 0;
+  let hex = 0;
+  let b = 0;
+  let h = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? (RUN_CLASS[c] as number) : 0;
+    if ((k & B64_RUN) !== 0) {
+      if (++b > b64) b64 = b;
+    } else b = 0;
+    if ((k & HEX_RUN) !== 0) {
+      if (++h > hex) hex = h;
+    } else h = 0;
+  }
+  return { b64, hex };
+}
+
 const B64_VALUES = (() => {
   const table = new Int16Array(128).fill(-1);
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -117,7 +155,9 @@ export function findEncodedBlobs(cased: string, budget: number, hints: BlobHints
     out.push(blob);
     return true;
   };
-  if (hints.longRuns && cased.length >= 20) {
+  const hexWanted = (hints.longRuns || hints.hexPairs || cased.includes("\\x")) && cased.length >= 20;
+  const runs = (hints.longRuns || hexWanted) && cased.length >= 20 ? longestRuns(cased) : { b64: 0, hex: 0 };
+  if (hints.longRuns && cased.length >= 20 && runs.b64 >= 20) {
     B64_CANDIDATE.lastIndex = 0;
     for (let m = B64_CANDIDATE.exec(cased); m !== null && tried < 64; m = B64_CANDIDATE.exec(cased)) {
       const s = m[0];
@@ -130,7 +170,7 @@ export function findEncodedBlobs(cased: string, budget: number, hints: BlobHints
       if (text !== null && !push({ via: "base64", start: m.index, end: m.index + s.length, text })) break;
     }
   }
-  if ((hints.longRuns || hints.hexPairs || cased.includes("\\x")) && cased.length >= 20) {
+  if (hexWanted && runs.hex >= 20) {
     HEX_CANDIDATE.lastIndex = 0;
     for (let m = HEX_CANDIDATE.exec(cased); m !== null && tried < 64; m = HEX_CANDIDATE.exec(cased)) {
       tried++;
