@@ -14,8 +14,6 @@ import {
   IS_REP_G2,
   IS_REP0_LONG,
   LEN,
-  LITERAL,
-  LITERAL_CONTEXT_BITS,
   lenState,
   literalBase,
   MAX_MATCH,
@@ -64,30 +62,44 @@ export interface ChainState {
 
 /**
  * The dictionary's tables, read-only once primed: its latest position per 4-byte hash, and its
- * 5-byte-hash chains laid out contiguously: bucket `h` holds the positions with hash `h`, newest
- * first, at positions[start[h] … start[h + 1]) — the order `prev` would give, without a cache miss
- * per step. (A message's 3-byte candidates come from the message only: the dictionary's saved 0.04 %
- * of the held-out set's bytes beside its 4-byte ones, for a cache miss per lookup.)
+ * 5-byte-hash chains laid out contiguously, in the order `prev` would give without a cache miss per
+ * step: index[2h] is the newest position with hash `h` (or −1), the older ones are
+ * positions[index[2h + 1] … index[2h + 3]). (A message's 3-byte candidates come from the message
+ * only: the dictionary's saved 0.04 % of the held-out set's bytes beside its 4-byte ones, for a cache
+ * miss per lookup.)
  */
 export interface DictionaryTables {
   readonly head4: Int32Array;
-  readonly start: Int32Array;
+  readonly index: Int32Array;
   readonly positions: Int32Array;
 }
 
 /** Freeze the tables left by priming (`head` and `prev` chains become buckets). */
 export function dictionaryTables(c: ChainState): DictionaryTables {
   const { head, prev } = c;
-  const start = new Int32Array(head.length + 1);
-  for (let h = 0; h < head.length; h++) {
-    let count = 0;
-    for (let p = head[h]!; p >= 0; p = prev[p]!) count++;
-    start[h + 1] = start[h]! + count;
+  const buckets = head.length;
+  const index = new Int32Array(2 * (buckets + 1)).fill(-1);
+  let older = 0;
+  for (let h = 0; h < buckets; h++) {
+    index[2 * h + 1] = older;
+    if (head[h]! >= 0) for (let p = prev[head[h]!]!; p >= 0; p = prev[p]!) older++;
   }
-  const positions = new Int32Array(start[head.length]!);
-  for (let h = 0, j = 0; h < head.length; h++)
-    for (let p = head[h]!; p >= 0; p = prev[p]!) positions[j++] = p;
-  return { head4: c.head4, start, positions };
+  index[2 * buckets + 1] = older;
+  const positions = new Int32Array(older);
+  for (let h = 0, j = 0; h < buckets; h++) {
+    const newest = head[h]!;
+    index[2 * h] = newest;
+    if (newest >= 0) for (let p = prev[newest]!; p >= 0; p = prev[p]!) positions[j++] = p;
+  }
+  return { head4: c.head4, index, positions };
+}
+
+/** Match-pair scratch for `depth` candidates (pairs of length, distance − 1), shared by messages. */
+let sharedPairs: Int32Array = new Int32Array(0);
+function pairsFor(depth: number): Int32Array {
+  const need = 2 * (depth + 3);
+  if (sharedPairs.length < need) sharedPairs = new Int32Array(Math.max(need, 2 * (64 + 3)));
+  return sharedPairs;
 }
 
 /** Message-local table sizes: at least 2^MIN_MESSAGE_BITS entries, about twice the message length. */
@@ -238,8 +250,7 @@ class Matcher {
     }
     if (avail < 4) return n;
     const h4 = hashes[hi + 1]!;
-    let c4 = this.same(this.head4[h4 & this.mask4]!, 1, h4);
-    if (c4 < 0 && dictionary) c4 = dictionary.head4[h4]!;
+    const c4 = this.same(this.head4[h4 & this.mask4]!, 1, h4);
     if (c4 >= 0 && w[c4 + best] === w[pos + best] && w[c4] === w[pos]) {
       let len = 0;
       while (len < avail && w[c4 + len] === w[pos + len]) len++;
@@ -257,14 +268,16 @@ class Matcher {
     if (avail < 5) return n;
     const h = hashes[hi + 2]!;
     let cand = this.same(this.head[h & this.mask]!, 2, h);
-    // The message's chain through prev (−1-terminated), then the dictionary's bucket (j ≥ 0 there).
+    // The message's chain through prev (−1-terminated), then the dictionary's bucket: its newest
+    // position from the index, the older ones from positions[j … jEnd) (j ≥ 0 once there).
     let j = -1;
     let jEnd = 0;
+    const index = dictionary ? dictionary.index : prev;
     const list = dictionary ? dictionary.positions : prev;
     if (cand < 0 && dictionary) {
-      j = dictionary.start[h]!;
-      jEnd = dictionary.start[h + 1]!;
-      cand = j < jEnd ? list[j]! : -1;
+      cand = index[2 * h]!;
+      j = index[2 * h + 1]!;
+      jEnd = index[2 * h + 3]!;
     }
     for (let k = 0; cand >= 0 && k < depth; k++) {
       if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
@@ -278,16 +291,29 @@ class Matcher {
             pairs[n++] = len;
             pairs[n++] = dist;
           }
-          if (len >= nice || len === avail) break;
+          if (len >= nice || len === avail) return n;
         }
       }
-      if (j >= 0) cand = ++j < jEnd ? list[j]! : -1;
+      if (j >= 0) cand = j < jEnd ? list[j++]! : -1;
       else {
         cand = prev[cand]!;
         if (cand < 0 && dictionary) {
-          j = dictionary.start[h]!;
-          jEnd = dictionary.start[h + 1]!;
-          cand = j < jEnd ? list[j]! : -1;
+          cand = index[2 * h]!;
+          j = index[2 * h + 1]!;
+          jEnd = index[2 * h + 3]!;
+        }
+      }
+    }
+    // The dictionary's latest 4-byte-hash position can only beat a match shorter than 5 (its fifth
+    // byte differs from any 5-byte-hash candidate's), so it is looked up only then.
+    if (best < 5 && c4 < 0 && dictionary) {
+      const d4 = dictionary.head4[h4]!;
+      if (d4 >= 0 && w[d4 + best] === w[pos + best] && w[d4] === w[pos]) {
+        let len = 0;
+        while (len < avail && w[d4 + len] === w[pos + len]) len++;
+        if (len > best && len >= 4) {
+          pairs[n++] = len;
+          pairs[n++] = pos - d4 - 1;
         }
       }
     }
@@ -428,7 +454,7 @@ export function encodeGreedy(
   const w = c.window;
   const m = new Matcher(c, start, end);
   const out = new SymbolWriter(rc, w);
-  const pairs = new Int32Array(2 * (effort.depth + 3));
+  const pairs = pairsFor(effort.depth);
   let pos = start;
   while (pos < end) {
     m.insertUpTo(pos);
@@ -507,8 +533,6 @@ export class PriceTables {
   /** [lenState * 128 + dist] for dist < 128: slot plus footer. */
   readonly near: Uint32Array = new Uint32Array(4 * FULL_DISTANCES);
   readonly align: Uint32Array = new Uint32Array(16);
-  /** [(previous byte >>> 5) << 8 | byte]: a plain literal (not the byte after a match). */
-  readonly literal: Uint32Array = new Uint32Array(256 << LITERAL_CONTEXT_BITS);
   private readonly probs: Uint16Array;
 
   constructor(probs: Uint16Array) {
@@ -527,9 +551,6 @@ export class PriceTables {
     for (let ls = 0; ls < 4; ls++)
       for (let s = 0; s < 64; s++) this.slot[ls * 64 + s] = treePrice(probs, DIST_SLOT + (ls << 6), 6, s);
     for (let a = 0; a < 16; a++) this.align[a] = reverseTreePrice(probs, ALIGN, 4, a);
-    for (let ctx = 0; ctx < 1 << LITERAL_CONTEXT_BITS; ctx++)
-      for (let b = 0; b < 256; b++)
-        this.literal[(ctx << 8) | b] = treePrice(probs, LITERAL + 0x300 * ctx, 8, b);
     for (let ls = 0; ls < 4; ls++)
       for (let d = 0; d < FULL_DISTANCES; d++) {
         const s = distSlot(d);
@@ -621,7 +642,7 @@ export function encodeOptimal(
   const out = new SymbolWriter(rc, w);
   const nodes = (sharedNodes ??= new Nodes());
   const { price, from, kind, len: nlen, dist: ndist, state: nstate, reps } = nodes;
-  const pairs = new Int32Array(2 * (effort.depth + 3));
+  const pairs = pairsFor(effort.depth);
   const nice = effort.nice;
   const depth = effort.depth;
   const path: number[] = [];
@@ -781,8 +802,8 @@ export function encodeOptimal(
 }
 
 // ---- Lazy parser (effort "fast") ------------------------------------------------------------------
-/** Per-message running sums of literal prices, reused across messages up to this many positions. */
-let sharedLiteralSums: Uint32Array = new Uint32Array(0);
+/** Rough cost of a literal in 1/16 bit (5 bits), for weighing a match against the literals it replaces. */
+const LITERAL_GUESS = 5 * 16;
 
 /** The best choice at one position: its saving against coding those bytes as literals. */
 class LazyChooser {
@@ -794,9 +815,6 @@ class LazyChooser {
   private readonly w: Uint8Array;
   private readonly probs: Uint16Array;
   private readonly prices: PriceTables;
-  /** sums[i] = price of coding window[start, start + i) as plain literals under the primed model. */
-  private readonly sums: Uint32Array;
-  private readonly start: number;
   private readonly end: number;
   private readonly depth: number;
   private readonly nice: number;
@@ -807,7 +825,6 @@ class LazyChooser {
     c: ChainState,
     probs: Uint16Array,
     prices: PriceTables,
-    start: number,
     end: number,
     effort: LzrEffort,
   ) {
@@ -815,31 +832,15 @@ class LazyChooser {
     this.w = c.window;
     this.probs = probs;
     this.prices = prices;
-    this.start = start;
     this.end = end;
     this.depth = effort.depth;
     this.nice = effort.nice;
-    this.pairs = new Int32Array(2 * (effort.depth + 3));
-    const n = end - start;
-    if (n + 1 > sharedLiteralSums.length && n <= SHARED_HASH_POSITIONS)
-      sharedLiteralSums = new Uint32Array(SHARED_HASH_POSITIONS + 1);
-    const sums = n + 1 <= sharedLiteralSums.length ? sharedLiteralSums : new Uint32Array(n + 1);
-    const w = this.w;
-    const lit = prices.literal;
-    let total = 0;
-    sums[0] = 0;
-    for (let i = 0; i < n; i++) {
-      const p = start + i;
-      total += lit[((w[p - 1]! >>> (8 - LITERAL_CONTEXT_BITS)) << 8) | w[p]!]!;
-      sums[i + 1] = total;
-    }
-    this.sums = sums;
+    this.pairs = pairsFor(effort.depth);
   }
 
   /** Sets len/kind/dist to the choice at `pos` that saves the most (kind 0 if none) and returns the saving. */
   choose(pos: number, state: number, out: SymbolWriter): number {
-    const { w, probs, prices, sums } = this;
-    const base = pos - this.start;
+    const { w, probs, prices } = this;
     this.len = 0;
     this.kind = 0;
     let best = 0;
@@ -849,9 +850,7 @@ class LazyChooser {
       const rl = repLength(w, pos, out.rep(i), avail);
       if (rl < MIN_MATCH) continue;
       const saving =
-        sums[base + rl]! -
-        sums[base]! -
-        (repFlag + repeatChoicePrice(probs, state, i) + prices.len[MAX_MATCH + 1 + rl]!);
+        rl * LITERAL_GUESS - (repFlag + repeatChoicePrice(probs, state, i) + prices.len[MAX_MATCH + 1 + rl]!);
       if (saving > best) {
         best = saving;
         this.len = rl;
@@ -864,7 +863,7 @@ class LazyChooser {
     for (let k = 0; k < n; k += 2) {
       const ml = pairs[k]!;
       const d = pairs[k + 1]!;
-      const saving = sums[base + ml]! - sums[base]! - (head + prices.len[ml]! + prices.distance(d, ml));
+      const saving = ml * LITERAL_GUESS - (head + prices.len[ml]! + prices.distance(d, ml));
       if (saving > best) {
         best = saving;
         this.len = ml;
@@ -885,8 +884,9 @@ const LAZY_MARGIN = 64;
 
 /**
  * Price-weighed lazy parse: at each position the repeat or match that saves the most against the
- * literals it replaces (priced under the primed model) is taken, unless the best choice one byte
- * later saves more. About the speed of the greedy parse, most of the optimal parse's ratio.
+ * literals it replaces (5 bits each; its own price from the primed model) is taken, unless the best
+ * choice one byte later saves 4 bits more. Weighing against each literal's own price instead gained
+ * nothing on the held-out set. About the speed of the greedy parse, most of the optimal parse's ratio.
  */
 export function encodeLazy(
   c: ChainState,
@@ -898,7 +898,7 @@ export function encodeLazy(
 ): void {
   const m = new Matcher(c, start, end);
   const out = new SymbolWriter(rc, c.window);
-  const chooser = new LazyChooser(m, c, rc.probs, prices, start, end, effort);
+  const chooser = new LazyChooser(m, c, rc.probs, prices, end, effort);
   const nice = effort.nice;
   try {
     let pos = start;
