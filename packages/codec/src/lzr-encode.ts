@@ -36,7 +36,7 @@ const MAX_DIST3 = 1 << 12;
 
 /**
  * Chains link positions with the same 5-byte hash (hash4's product mixed with the fifth byte, see
- * Matcher.hashAll); 3- and 4-byte heads keep only the latest.
+ * Matcher.hashAt); 3- and 4-byte heads keep only the latest.
  */
 const hash4 = (w: Uint8Array, p: number): number =>
   Math.imul(w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16) | (w[p + 3]! << 24), 0x9e3779b1) >>>
@@ -130,7 +130,7 @@ class Matcher {
   private readonly mask: number;
   private readonly mask4: number;
   private readonly mask3: number;
-  /** [3 × (p − start)] = hash3, hash4, hash5 of every position, computed once. */
+  /** [3 × (p − start)] = hash3, hash4, hash5 of positions inserted or looked up. */
   private readonly hashes: Int32Array;
   private readonly dictionary: DictionaryTables | null;
   private readonly start: number;
@@ -156,24 +156,25 @@ class Matcher {
     if (n > sharedHashes.length && end - start <= SHARED_HASH_POSITIONS)
       sharedHashes = new Int32Array(3 * SHARED_HASH_POSITIONS);
     this.hashes = n <= sharedHashes.length ? sharedHashes : new Int32Array(n);
-    this.hashAll();
   }
 
-  /** hash3 where 3 bytes remain, hash4 where 4 do, hash5 where 5 do. */
-  private hashAll(): void {
-    const { w, hashes, start, end } = this;
-    let i = 0;
-    let p = start;
-    for (; p + 5 <= end; p++, i += 3) {
+  /**
+   * Store hash3 (if 3 bytes remain), hash4 (if 4 do) and hash5 (if 5 do) of position `p` at
+   * hashes[i …]. Computed for positions inserted or looked up only: the inside of a long match is
+   * neither.
+   */
+  private hashAt(p: number, i: number): void {
+    const { w, hashes } = this;
+    const left = this.end - p;
+    if (left >= 5) {
       const v3 = w[p]! | (w[p + 1]! << 8) | (w[p + 2]! << 16);
       const m4 = Math.imul(v3 | (w[p + 3]! << 24), 0x9e3779b1);
       hashes[i] = Math.imul(v3, 0x2f0b4ea5) >>> (32 - HASH3_BITS);
       hashes[i + 1] = m4 >>> (32 - HASH4_BITS);
       hashes[i + 2] = (m4 ^ Math.imul(w[p + 4]!, 0x85ebca6b)) >>> (32 - HASH_BITS);
-    }
-    for (; p + 3 <= end; p++, i += 3) {
+    } else if (left >= 3) {
       hashes[i] = hash3(w, p);
-      if (p + 4 <= end) hashes[i + 1] = hash4(w, p);
+      if (left >= 4) hashes[i + 1] = hash4(w, p);
     }
   }
 
@@ -192,6 +193,7 @@ class Matcher {
     const last = Math.min(limit, end - 2);
     let i = 3 * (this.inserted - this.start);
     for (let p = this.inserted; p < last; p++, i += 3) {
+      this.hashAt(p, i);
       head3[hashes[i]! & mask3] = p;
       if (p + 4 > end) continue;
       head4[hashes[i + 1]! & mask4] = p;
@@ -232,6 +234,7 @@ class Matcher {
     let n = 0;
     let best = 2;
     const hi = 3 * (pos - this.start);
+    this.hashAt(pos, hi);
     const h3 = hashes[hi]!;
     const c3 = this.same(this.head3[h3 & this.mask3]!, 0, h3);
     if (
@@ -857,6 +860,8 @@ class LazyChooser {
         this.kind = 1 + i;
       }
     }
+    // A repeat this long is taken without looking for new matches (they would cost a distance).
+    if (this.len >= this.nice) return best;
     const pairs = this.pairs;
     const n = this.m.find(pos, this.depth, this.nice, pairs);
     const head = priceOf(probs, IS_MATCH + state, 1) + priceOf(probs, IS_REP + state, 0);
