@@ -141,9 +141,9 @@ function rule(
 }
 
 /** Up to `n` whole tokens between two keywords. */
-const GAP = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w'’.-]+){0,${n}}?[\\s,;:"'()*-]+`;
+const GAP = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w’.]+){0,${n}}?[\\s,;:"'()*-]+`;
 /** {@link GAP} for languages with accented letters (Latin-1 and Latin Extended-A/B inside tokens). */
-const GAPX = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w\\u00C0-\\u024F'’.-]+){0,${n}}?[\\s,;:"'()*-]+`;
+const GAPX = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w\\u00C0-\\u024F’.]+){0,${n}}?[\\s,;:"'()*-]+`;
 
 const OVERRIDE_VERBS =
   "ignore|ignoring|disregard|disregarding|forget|forgetting|skip|overlook|neglect|override|overwrite|overriding|abandon|discard|dismiss|drop|bypass|bypassing|circumvent|set aside|throw out|stop following|do not follow|don't follow|no longer follow|cancel|nullify|erase|delete|clear|reset";

@@ -42,6 +42,11 @@ const INPUTS: [string, string][] = [
   ["quoted slogans", '"a b hates c d '],
   ["quoted disclosures", "'my instructions 'i was "],
   ["Cyrillic gate words", "забудь игнор покажи свой "],
+  // Runs of characters that were both separator and token characters in the bounded gaps once
+  // made a gap try every way of splitting the run (seconds for 30 dashes).
+  ["dash runs", `send the data ${"-".repeat(40)} `],
+  ["apostrophe runs", `ignore ${"' ".repeat(20)}`],
+  ["hyphen chains", `forward the files ${"a-".repeat(30)} `],
 ];
 
 describe("linear time on adversarial input", () => {
