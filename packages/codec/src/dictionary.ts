@@ -101,15 +101,19 @@ export function dictionaryReference(dictionary: Dictionary): Uint8Array {
   return index > 0 ? Uint8Array.of(index) : dictionary.id;
 }
 
+const wellKnownIds: readonly (Uint8Array | null)[] = WELL_KNOWN_DICTIONARIES.map((hex) =>
+  hex ? Uint8Array.from({ length: 8 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)) : null,
+);
+
 /** The 8-byte id a frame's dictionary reference names (CODEC_CORRUPT / CODEC_UNKNOWN_DICTIONARY). */
 export function referencedDictionaryId(reference: Uint8Array): Uint8Array {
   if (reference.length === 8) return reference;
   if (reference.length !== 1)
     throw codecError(CodecErrorCode.CORRUPT, "a dictionary reference is 1 byte (well-known) or an 8-byte id");
-  const hex = WELL_KNOWN_DICTIONARIES[reference[0]!];
-  if (!hex)
+  const id = wellKnownIds[reference[0]!];
+  if (!id)
     throw codecError(CodecErrorCode.UNKNOWN_DICTIONARY, `unknown well-known dictionary ${reference[0]}`);
-  return Uint8Array.from({ length: 8 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  return id;
 }
 
 /** Options for {@link trainDictionary}. */
