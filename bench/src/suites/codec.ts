@@ -182,6 +182,40 @@ const pairedMedian = (a: number[], b: number[]): number => median(a.map((v, i) =
 const median = (xs: number[]): number => (xs.length ? [...xs].sort((a, b) => a - b)[xs.length >> 1]! : 0);
 const µs = (ns: number): string => (ns / 1000).toFixed(1);
 
+/** Sizes of chat requests wrapping the security corpus's texts (see the call), or null without it. */
+function otherSourceCheck(): {
+  requests: number;
+  bytesIn: number;
+  q11Bytes: number;
+  autoBytes: number;
+  bestBytes: number;
+} | null {
+  const path = resolve(repoRoot, "../shared/corpus/security/dev.jsonl");
+  if (!existsSync(path)) return null;
+  const out = { requests: 0, bytesIn: 0, q11Bytes: 0, autoBytes: 0, bestBytes: 0 };
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const { text } = JSON.parse(line) as { text: string };
+    const body = te.encode(
+      JSON.stringify({
+        model: "gpt-4o-mini",
+        messages: [
+          { role: "system", content: "You are a helpful assistant." },
+          { role: "user", content: text },
+        ],
+        temperature: 0.7,
+      }),
+    );
+    if (body.length < 200 || body.length > 10240) continue;
+    out.requests++;
+    out.bytesIn += body.length;
+    out.q11Bytes += zlib.brotliCompressSync(body, { params: { [Z.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    out.autoBytes += compress(body).length;
+    out.bestBytes += compress(body, { effort: "best" }).length;
+  }
+  return out;
+}
+
 function conversations(items: Item[]): { source: string; bodies: Uint8Array[] }[] {
   const out: { source: string; bodies: Uint8Array[] }[] = [];
   for (const item of items.filter((i) => i.folder === "requests")) {
@@ -428,6 +462,26 @@ export async function run(): Promise<void> {
     ],
   ]);
 
+  // Traffic unlike the corpus the dictionary came from: chat requests built around the prompt texts
+  // of ../shared/corpus/security (other sources, mostly prose), 0.2–10 KB.
+  const otherSource = otherSourceCheck();
+  if (otherSource) {
+    console.log(
+      "\n### Other-source check: chat requests wrapping ../shared/corpus/security/dev.jsonl texts (not in the dictionary's sources)\n",
+    );
+    printTable([
+      ["requests", "bytes in", "brotli q11", "auto", "auto vs q11", "auto, effort best vs q11"],
+      [
+        String(otherSource.requests),
+        String(otherSource.bytesIn),
+        `${otherSource.q11Bytes} (${(otherSource.bytesIn / otherSource.q11Bytes).toFixed(2)}x)`,
+        `${otherSource.autoBytes} (${(otherSource.bytesIn / otherSource.autoBytes).toFixed(2)}x)`,
+        `${(otherSource.q11Bytes / otherSource.autoBytes).toFixed(2)}x`,
+        `${(otherSource.q11Bytes / otherSource.bestBytes).toFixed(2)}x`,
+      ],
+    ]);
+  }
+
   const target = results["target: test half, 0.2–10 KB"]!;
   const ratio = (c: Cell): number => c.original / c.encoded;
   const verdict = {
@@ -489,6 +543,7 @@ export async function run(): Promise<void> {
     ),
     tokensCl100kTargetSet: tokenTotals,
     sessions: sessionJson,
+    otherSource,
     sse: { rawBytes: sseRaw, gzip6PerEventBytes: sseGzip, framedBytes: sseFramed, ratio: sseRaw / sseFramed },
     verdict,
   };
