@@ -262,8 +262,6 @@ export function normalizeText(raw: string): Normalized {
   return { text: text.toLowerCase(), cased: text, tagText, stats };
 }
 
-// Starts only at the beginning of a run (lookbehind), so matching is linear.
-const LEET_TOKEN = /(?<![a-z0-9@$!|])[a-z0-9@$!|]+/g;
 const LEET_MAP: Readonly<Record<string, string>> = {
   "0": "o",
   "1": "i",
@@ -282,32 +280,82 @@ const LEET_MAP: Readonly<Record<string, string>> = {
 };
 const LEET_ANY = /[a-z][0-9@$!|]|[0-9@$!|][a-z]/;
 
+const isLeetLetter = (c: number): boolean => c >= 97 && c <= 122;
+const isLeetDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** A digit or a symbol that stands for a letter: [0-9@$!|]. */
+const isLeetSubstitute = (c: number): boolean =>
+  isLeetDigit(c) || c === 0x40 || c === 0x24 || c === 0x21 || c === 0x7c;
+// Units after a number that are not leetspeak ("1st", "64kb", "10am").
+const NUMBER_SUFFIXES: ReadonlySet<string> = new Set(
+  "st nd rd th k m g x s d h px kb mb gb am pm".split(" "),
+);
+
+/** Should this maximal run of [a-z0-9@$!|] (text[start, end)) be read as leetspeak? */
+function isLeetWord(text: string, start: number, end: number): boolean {
+  const len = end - start;
+  // Leet words are short; long mixed runs are ids, hashes or base64 (handled by the decoders).
+  if (len > 24) return false;
+  let mixed = false;
+  let letters = 0;
+  let leadingDigits = 0;
+  let lettersThenDigits = true;
+  let seenDigit = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const letter = isLeetLetter(c);
+    if (letter) letters++;
+    if (i + 1 < end) {
+      const d = text.charCodeAt(i + 1);
+      if ((letter && isLeetSubstitute(d)) || (isLeetSubstitute(c) && isLeetLetter(d))) mixed = true;
+    }
+    if (isLeetDigit(c) && leadingDigits === i - start) leadingDigits++;
+    // /^[a-z]+[0-9]+$/: letters, then digits only.
+    if (letter) {
+      if (seenDigit) lettersThenDigits = false;
+    } else if (isLeetDigit(c)) seenDigit = true;
+    else lettersThenDigits = false;
+  }
+  if (!mixed) return false;
+  // Keep hex-looking ids and common tech tokens (x86, mp3, utf8, h264) from becoming words:
+  // require at least two letters and that substitutes are not all trailing digits.
+  if (lettersThenDigits && seenDigit && isLeetLetter(text.charCodeAt(start))) return false;
+  if (leadingDigits > 0 && leadingDigits < len && NUMBER_SUFFIXES.has(text.slice(start + leadingDigits, end)))
+    return false;
+  return letters >= 2;
+}
+
 /**
  * Undo leetspeak inside words that mix letters with digit/symbol substitutes ("1gn0r3" →
  * "ignore"). Tokens of digits only are left alone. Returns `null` when nothing changed.
+ * One pass over the text; only the words that change are rebuilt.
  */
 export function undoLeet(lower: string): string | null {
   if (!LEET_ANY.test(lower)) return null;
-  let changed = false;
-  const out = lower.replace(LEET_TOKEN, (token) => {
-    // Leet words are short; long mixed runs are ids, hashes or base64 (handled by the decoders).
-    if (token.length > 24 || !LEET_ANY.test(token)) return token;
-    // Keep hex-looking ids and common tech tokens (x86, mp3, utf8, h264) from becoming words:
-    // require at least two letters and that substitutes are not all trailing digits.
-    if (/^[a-z]+[0-9]+$/.test(token) || /^[0-9]+(?:st|nd|rd|th|k|m|g|x|s|d|h|px|kb|mb|gb|am|pm)$/.test(token))
-      return token;
-    let letters = 0;
-    for (let i = 0; i < token.length; i++) {
-      const c = token.charCodeAt(i);
-      if (c >= 97 && c <= 122) letters++;
+  let out = "";
+  let copied = 0;
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    const c = lower.charCodeAt(i);
+    if (!(isLeetLetter(c) || isLeetSubstitute(c))) {
+      i++;
+      continue;
     }
-    if (letters < 2) return token;
-    changed = true;
-    let s = "";
-    for (const ch of token) s += LEET_MAP[ch] ?? ch;
-    return s;
-  });
-  return changed ? out : null;
+    const start = i;
+    while (i < n) {
+      const d = lower.charCodeAt(i);
+      if (!(isLeetLetter(d) || isLeetSubstitute(d))) break;
+      i++;
+    }
+    if (!isLeetWord(lower, start, i)) continue;
+    out += lower.slice(copied, start);
+    for (let k = start; k < i; k++) {
+      const ch = lower[k] as string;
+      out += LEET_MAP[ch] ?? ch;
+    }
+    copied = i;
+  }
+  return copied === 0 ? null : out + lower.slice(copied);
 }
 
 // Runs of single letters separated by one separator ("i g n o r e", "i.g.n.o.r.e"); a wider
