@@ -416,10 +416,10 @@ class SymbolWriter {
     if (slot >= 4) {
       const footer = (slot >>> 1) - 1;
       const reduced = dist - ((2 | (slot & 1)) << footer);
-      if (slot < 14) rc.reverseTree(SPECIAL_OFFSET[slot]!, footer, reduced);
+      if (slot < 14) rc.tree(SPECIAL_OFFSET[slot]!, footer, reduced, true);
       else {
         rc.direct(reduced >>> 4, footer - 4);
-        rc.reverseTree(ALIGN, 4, reduced & 15);
+        rc.tree(ALIGN, 4, reduced & 15, true);
       }
     }
     this.rep3 = this.rep2;

@@ -19,7 +19,8 @@ export const PRICE: Uint16Array = (() => {
 
 // Coder registers live in an Int32Array between calls (values above 2^30 in object fields are boxed
 // by V8) and in locals while a symbol is coded: each method below codes a whole symbol with `low`
-// (the low 32 bits, plus a carry flag), `range` and the probabilities in registers. 32-bit values are
+// (the low 32 bits, plus a carry flag), `range` and the probabilities in registers, so the adaptive
+// bit step is written out in each (as in the decoder). 32-bit values are
 // kept as int32 bit patterns; unsigned comparisons flip the sign bit, as in the decoder.
 const LOW = 0;
 const CARRY = 1;
@@ -67,49 +68,18 @@ export class RangeEncoder {
     } else s[RANGE] = range;
   }
 
-  /** `bits` bits of `value`, most significant first, through the bit tree at `base` (node 1 = root). */
-  tree(base: number, bits: number, value: number): void {
-    const s = this.s;
-    const probs = this.probs;
-    let low = s[LOW]!;
-    let range = s[RANGE]!;
-    let m = 1;
-    for (let i = bits - 1; i >= 0; i--) {
-      const bit = (value >>> i) & 1;
-      const index = base + m;
-      const p = probs[index]!;
-      const bound = Math.imul(range >>> PROB_BITS, p);
-      if (bit === 0) {
-        range = bound;
-        probs[index] = p + ((PROB_ONE - p) >>> MOVE_BITS);
-      } else {
-        const next = (low + bound) | 0;
-        if ((next ^ SIGN) < (low ^ SIGN)) s[CARRY] = 1;
-        low = next;
-        range = (range - bound) | 0;
-        probs[index] = p - (p >>> MOVE_BITS);
-      }
-      m = (m << 1) | bit;
-      if ((range ^ SIGN) < TOP_FLIPPED) {
-        range <<= 8;
-        s[LOW] = low;
-        this.shiftLow();
-        low = s[LOW]!;
-      }
-    }
-    s[LOW] = low;
-    s[RANGE] = range;
-  }
-
-  /** `bits` bits of `value`, least significant first, through the bit tree at `base`. */
-  reverseTree(base: number, bits: number, value: number): void {
+  /**
+   * `bits` bits of `value` through the bit tree at `base` (node 1 = root): most significant first, or
+   * least significant first for the reverse trees of distance bits.
+   */
+  tree(base: number, bits: number, value: number, reverse = false): void {
     const s = this.s;
     const probs = this.probs;
     let low = s[LOW]!;
     let range = s[RANGE]!;
     let m = 1;
     for (let i = 0; i < bits; i++) {
-      const bit = (value >>> i) & 1;
+      const bit = (value >>> (reverse ? i : bits - 1 - i)) & 1;
       const index = base + m;
       const p = probs[index]!;
       const bound = Math.imul(range >>> PROB_BITS, p);
