@@ -157,6 +157,18 @@ function load(url: string, body: string): Promise<AutocannonResult> {
   });
 }
 
+/** Options of a JSON POST of `body` to `target` through `agent`. */
+function chatPost(target: URL, agent: http.Agent, body: string): http.RequestOptions {
+  return {
+    hostname: target.hostname,
+    port: target.port,
+    path: target.pathname,
+    method: "POST",
+    agent,
+    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+  };
+}
+
 /** Sequential requests on one keep-alive connection (after 200 warm-up): each one's milliseconds. */
 async function sequential(url: string, body: string, n: number): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -164,24 +176,14 @@ async function sequential(url: string, body: string, n: number): Promise<number[
   const one = () =>
     new Promise<number>((resolve, reject) => {
       const t0 = performance.now();
-      const req = http.request(
-        {
-          hostname: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () =>
-            res.statusCode === 200
-              ? resolve(performance.now() - t0)
-              : reject(new Error(`status ${res.statusCode}`)),
-          );
-        },
-      );
+      const req = http.request(chatPost(target, agent, body), (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve(performance.now() - t0)
+            : reject(new Error(`status ${res.statusCode}`)),
+        );
+      });
       req.on("error", reject);
       req.end(body);
     });
@@ -231,21 +233,11 @@ async function paced(
         settled = true;
         finish(index, t0, ok);
       };
-      const req = http.request(
-        {
-          hostname: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: "POST",
-          agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => settle(res.statusCode === 200));
-          res.on("error", () => settle(false));
-        },
-      );
+      const req = http.request(chatPost(target, agent, body), (res) => {
+        res.resume();
+        res.on("end", () => settle(res.statusCode === 200));
+        res.on("error", () => settle(false));
+      });
       req.on("error", () => settle(false));
       req.end(body);
     };
