@@ -141,9 +141,9 @@ function rule(
 }
 
 /** Up to `n` whole tokens between two keywords. */
-const GAP = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w’.]+){0,${n}}?[\\s,;:"'()*-]+`;
+const GAP = (n: number): string => `(?:[\\s,;:"'()*<>-]+[\\w’.]+){0,${n}}?[\\s,;:"'()*<>-]+`;
 /** {@link GAP} for languages with accented letters (Latin-1 and Latin Extended-A/B inside tokens). */
-const GAPX = (n: number): string => `(?:[\\s,;:"'()*-]+[\\w\\u00C0-\\u024F’.]+){0,${n}}?[\\s,;:"'()*-]+`;
+const GAPX = (n: number): string => `(?:[\\s,;:"'()*<>-]+[\\w\\u00C0-\\u024F’.]+){0,${n}}?[\\s,;:"'()*<>-]+`;
 
 const OVERRIDE_VERBS =
   "ignore|ignoring|disregard|disregarding|forget|forgetting|skip|overlook|neglect|override|overwrite|overriding|abandon|discard|dismiss|drop|bypass|bypassing|circumvent|set aside|throw out|stop following|do not follow|don't follow|no longer follow|cancel|nullify|erase|delete|clear|reset";
@@ -1098,8 +1098,13 @@ export const RULES: readonly Rule[] = Object.freeze([
     ),
   ]),
   rule("ex.system_prompt_ref", "data_exfiltration", "instruction", [
-    // Identifiers and tags: "console.log(systemPrompt)", "<system_prompt>".
-    branch("systemprompt|system_prompt|initialprompt|initial_prompt|sysprompt|sys_prompt", B),
+    // The prompt as a variable being printed: "console.log(systemPrompt)", "print(system_prompt)".
+    // Not the bare identifier: developers name their own prompt variables that way.
+    branch(
+      "systemprompt|system_prompt|initialprompt|initial_prompt|sysprompt|sys_prompt",
+      "\\s*\\)",
+      "\\b(?:print|log|echo|dump|display|show|output|write|repr|puts|printf|println|alert)\\s*\\(\\s*(?:this\\.|self\\.|config\\.|window\\.)?",
+    ),
     branch(
       "system|initial|original|hidden|secret|internal|developer|pre",
       `[ -]?(?:prompt|instructions)${B}`,
