@@ -183,6 +183,14 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   "\u3000": " ",
 };
 const CONFUSABLE_CLASS = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
+// The same class without the global flag: a cheaper test before a replace that often finds nothing.
+const HAS_CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`);
+// ASCII plus the precomposed Latin-1 letters (À–ÿ, with × and ÷): NFKC leaves such text unchanged
+// (no compatibility mappings, and nothing there composes), so accented Western European text skips
+// the normalisation call.
+const NFKC_STABLE = /^[\u0000-\u007F\u00C0-\u00FF]*$/;
+const foldConfusables = (s: string): string =>
+  HAS_CONFUSABLE.test(s) ? s.replace(CONFUSABLE_CLASS, (c) => CONFUSABLES[c] ?? c) : s;
 const WORD = /[\p{L}\p{M}]{2,}/gu;
 const LATIN = /[a-z]/i;
 const CYRILLIC_GREEK = /[\u0370-\u03FF\u0400-\u052F]/;
@@ -245,7 +253,7 @@ export function normalizeText(raw: string): Normalized {
     tagText = hidden;
   }
   if (NON_ASCII.test(text)) {
-    const nfkc = text.normalize("NFKC");
+    const nfkc = NFKC_STABLE.test(text) ? text : text.normalize("NFKC");
     if (nfkc !== text) stats.nfkcChanged = true;
     text = nfkc;
     if (SUSPECT_SCRIPT.test(text)) {
@@ -255,8 +263,8 @@ export function normalizeText(raw: string): Normalized {
         if (LATIN.test(w) && (CYRILLIC_GREEK.test(w) || LATIN_LOOKALIKE.test(w))) stats.mixedScriptWords++;
       }
     }
-    const cased = text.replace(CONFUSABLE_CLASS, (c) => CONFUSABLES[c] ?? c);
-    const lower = text.toLowerCase().replace(CONFUSABLE_CLASS, (c) => CONFUSABLES[c] ?? c);
+    const cased = foldConfusables(text);
+    const lower = foldConfusables(text.toLowerCase());
     return { text: lower, cased, tagText, stats };
   }
   return { text: text.toLowerCase(), cased: text, tagText, stats };
