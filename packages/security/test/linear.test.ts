@@ -4,7 +4,9 @@ import { createScanner } from "../src/index.js";
 // Adversarial inputs up to 1 MiB must scan in time roughly proportional to their size (no
 // catastrophic backtracking). Timing targets live in `pnpm bench security`; here the bound is
 // deliberately generous (the machine is shared): 1 MiB may cost at most 64x what 64 KiB costs
-// (linear would be 16x, quadratic 256x), and must finish within 20 s.
+// (linear would be 16x, quadratic 256x), and must finish within 20 s. Each size is timed as the
+// fastest of three runs (a run preempted by another job or a GC pause is not the scanner's cost),
+// and the small one counts as at least 2 ms, so a fast small run cannot make the ratio noise.
 const scanner = createScanner();
 
 function fill(unit: string, bytes: number): string {
@@ -18,7 +20,7 @@ function timeMs(text: string): number {
     scanner.scanText(text, { role: "tool" });
     times.push(performance.now() - t0);
   }
-  return times.sort((a, b) => a - b)[1]!;
+  return Math.min(...times);
 }
 
 const INPUTS: [string, string][] = [
@@ -53,11 +55,9 @@ describe("linear time on adversarial input", () => {
   for (const [name, unit] of INPUTS) {
     it(name, () => {
       const small = timeMs(fill(unit, 64 * 1024));
-      const t0 = performance.now();
-      scanner.scanText(fill(unit, 1024 * 1024), { role: "tool" });
-      const big = performance.now() - t0;
+      const big = timeMs(fill(unit, 1024 * 1024));
       expect(big).toBeLessThan(20_000);
-      expect(big / Math.max(small, 1)).toBeLessThan(64);
+      expect(big / Math.max(small, 2)).toBeLessThan(64);
     }, 60_000);
   }
 });
