@@ -364,12 +364,13 @@ class SymbolWriter {
   literal(pos: number): void {
     const { rc, w } = this;
     const state = this.state;
-    rc.bit(IS_MATCH + state, 0);
     const base = literalBase(pos > 0 ? w[pos - 1]! : 0);
     const byte = w[pos]!;
     const matchPos = pos - this.rep0 - 1;
-    if (state >= 7 && matchPos >= 0) rc.matchedLiteral(base, byte, w[matchPos]!);
-    else rc.tree(base, 8, byte);
+    if (state >= 7 && matchPos >= 0) {
+      rc.bit(IS_MATCH + state, 0);
+      rc.matchedLiteral(base, byte, w[matchPos]!);
+    } else rc.tree(base, 8, byte, false, IS_MATCH + state);
     this.state = nextStateLiteral(state);
   }
 

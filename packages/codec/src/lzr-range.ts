@@ -31,10 +31,14 @@ const SIGN = 0x80000000;
 const TOP_FLIPPED = TOP ^ SIGN;
 /** low < 0xFF000000 (unsigned), flipped. */
 const FF_FLIPPED = 0xff000000 ^ SIGN;
+/** A reused encoder keeps an output buffer up to this size between streams. */
+const MAX_KEPT_OUTPUT = 1 << 20;
+/** low 0, no carry, range 0xFFFFFFFF, cache 0, one pending byte (the always-zero first one). */
+const INITIAL_STATE = Int32Array.of(0, 0, -1, 0, 1);
 
 export class RangeEncoder {
   /** low (low 32 bits), carry into bit 32, range, cache byte, pending byte count. */
-  private readonly s = Int32Array.of(0, 0, -1, 0, 1);
+  private readonly s = INITIAL_STATE.slice();
   private out: Uint8Array;
   private length = 0;
 
@@ -43,6 +47,12 @@ export class RangeEncoder {
   constructor(probs: Uint16Array, capacity = 256) {
     this.probs = probs;
     this.out = new Uint8Array(capacity);
+  }
+
+  /** Start a new stream (same probabilities array, output buffer kept: finish returns a copy). */
+  reset(): void {
+    this.s.set(INITIAL_STATE);
+    this.length = 0;
   }
 
   bit(index: number, bit: number): void {
@@ -70,13 +80,25 @@ export class RangeEncoder {
 
   /**
    * `bits` bits of `value` through the bit tree at `base` (node 1 = root): most significant first, or
-   * least significant first for the reverse trees of distance bits.
+   * least significant first for the reverse trees of distance bits; after a 0 bit at `zeroFlag` if
+   * one is given.
    */
-  tree(base: number, bits: number, value: number, reverse = false): void {
+  tree(base: number, bits: number, value: number, reverse = false, zeroFlag = -1): void {
     const s = this.s;
     const probs = this.probs;
     let low = s[LOW]!;
     let range = s[RANGE]!;
+    if (zeroFlag >= 0) {
+      // A 0 bit at `zeroFlag` first (a literal's isMatch flag): low does not move.
+      const p = probs[zeroFlag]!;
+      range = Math.imul(range >>> PROB_BITS, p);
+      probs[zeroFlag] = p + ((PROB_ONE - p) >>> MOVE_BITS);
+      if ((range ^ SIGN) < TOP_FLIPPED) {
+        range <<= 8;
+        this.shiftLow();
+        low = s[LOW]!;
+      }
+    }
     let m = 1;
     for (let i = 0; i < bits; i++) {
       const bit = (value >>> (reverse ? i : bits - 1 - i)) & 1;
@@ -218,6 +240,8 @@ export class RangeEncoder {
     let end = this.length;
     while (end > 1 && end > this.length - 4 && this.out[end - 1] === 0) end--;
     // The first byte of the carry scheme is always zero and is not sent.
-    return this.out.slice(1, end);
+    const bytes = this.out.slice(1, end);
+    if (this.out.length > MAX_KEPT_OUTPUT) this.out = new Uint8Array(1024);
+    return bytes;
   }
 }

@@ -63,6 +63,8 @@ export class LzrContext {
   readonly primed: Uint16Array;
   /** Scratch probabilities, reset from `primed` for each message. */
   readonly probs: Uint16Array = new Uint16Array(MODEL_SIZE);
+  /** The encoder over `probs`, reset for each message (its output buffer is kept and grows). */
+  readonly encoder: RangeEncoder = new RangeEncoder(this.probs, 1024);
   private priceTables: PriceTables | null = null;
 
   constructor(dictionary: Uint8Array) {
@@ -160,7 +162,8 @@ export function lzrEncode(ctx: LzrContext, input: Uint8Array, effort: LzrEffort 
   const chains = ctx.chains(ctx.forMessage(input.length, true));
   chains.window.set(input, ctx.dictLength);
   ctx.probs.set(ctx.primed);
-  const rc = new RangeEncoder(ctx.probs, Math.max(64, input.length >>> 1));
+  const rc = ctx.encoder;
+  rc.reset();
   const start = ctx.dictLength;
   if (effort.parser === "greedy") encodeGreedy(chains, rc, start, start + input.length, effort);
   else if (effort.parser === "lazy") encodeLazy(chains, rc, start, start + input.length, effort, ctx.prices);

@@ -10,12 +10,17 @@ import { decodeVarint32, decodeVarint64, decodeVarintSafe, varintSize } from "./
  */
 export class BinaryWriter {
   private buffer: Uint8Array;
-  private view: DataView;
+  /** Made only for 64-bit and float writes: `.buffer` of a small typed array costs an allocation. */
+  private viewCache: DataView | null = null;
   private pos = 0;
 
   constructor(initialCapacity = 256) {
     this.buffer = new Uint8Array(Math.max(16, initialCapacity));
-    this.view = new DataView(this.buffer.buffer);
+  }
+
+  private get view(): DataView {
+    this.viewCache ??= new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    return this.viewCache;
   }
 
   /** Bytes written so far. */
@@ -31,7 +36,7 @@ export class BinaryWriter {
     const next = new Uint8Array(capacity);
     next.set(this.buffer.subarray(0, this.pos));
     this.buffer = next;
-    this.view = new DataView(next.buffer);
+    this.viewCache = null;
   }
 
   uint8(value: number): this {
@@ -42,29 +47,37 @@ export class BinaryWriter {
 
   uint16le(value: number): this {
     this.ensure(2);
-    this.view.setUint16(this.pos, value, true);
-    this.pos += 2;
+    const b = this.buffer;
+    b[this.pos++] = value;
+    b[this.pos++] = value >>> 8;
     return this;
   }
 
   uint16be(value: number): this {
     this.ensure(2);
-    this.view.setUint16(this.pos, value, false);
-    this.pos += 2;
+    const b = this.buffer;
+    b[this.pos++] = value >>> 8;
+    b[this.pos++] = value;
     return this;
   }
 
   uint32le(value: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, value, true);
-    this.pos += 4;
+    const b = this.buffer;
+    b[this.pos++] = value;
+    b[this.pos++] = value >>> 8;
+    b[this.pos++] = value >>> 16;
+    b[this.pos++] = value >>> 24;
     return this;
   }
 
   uint32be(value: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, value, false);
-    this.pos += 4;
+    const b = this.buffer;
+    b[this.pos++] = value >>> 24;
+    b[this.pos++] = value >>> 16;
+    b[this.pos++] = value >>> 8;
+    b[this.pos++] = value;
     return this;
   }
 
@@ -147,7 +160,8 @@ export class BinaryWriter {
  */
 export class BinaryReader {
   readonly bytesView: Uint8Array;
-  private readonly view: DataView;
+  /** Made only for 64-bit and float reads (see BinaryWriter). */
+  private viewCache: DataView | null = null;
   private readonly end: number;
   pos: number;
 
@@ -156,9 +170,14 @@ export class BinaryReader {
       throw new M2MError(WireErrorCode.INVALID_ARGUMENT, "reader range is outside the buffer");
     }
     this.bytesView = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
+  }
+
+  private get view(): DataView {
+    const b = this.bytesView;
+    this.viewCache ??= new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return this.viewCache;
   }
 
   /** Bytes left before the end of the reader's range. */
@@ -181,30 +200,34 @@ export class BinaryReader {
 
   uint16le(): number {
     this.need(2, "a u16");
-    const v = this.view.getUint16(this.pos, true);
+    const b = this.bytesView;
+    const p = this.pos;
     this.pos += 2;
-    return v;
+    return b[p]! | (b[p + 1]! << 8);
   }
 
   uint16be(): number {
     this.need(2, "a u16");
-    const v = this.view.getUint16(this.pos, false);
+    const b = this.bytesView;
+    const p = this.pos;
     this.pos += 2;
-    return v;
+    return (b[p]! << 8) | b[p + 1]!;
   }
 
   uint32le(): number {
     this.need(4, "a u32");
-    const v = this.view.getUint32(this.pos, true);
+    const b = this.bytesView;
+    const p = this.pos;
     this.pos += 4;
-    return v;
+    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
   }
 
   uint32be(): number {
     this.need(4, "a u32");
-    const v = this.view.getUint32(this.pos, false);
+    const b = this.bytesView;
+    const p = this.pos;
     this.pos += 4;
-    return v;
+    return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
 
   uint64le(): bigint {
