@@ -275,14 +275,15 @@ class Matcher {
     // position from the index, the older ones from positions[j … jEnd) (j ≥ 0 once there).
     let j = -1;
     let jEnd = 0;
-    const index = dictionary ? dictionary.index : prev;
-    const list = dictionary ? dictionary.positions : prev;
-    if (cand < 0 && dictionary) {
-      cand = index[2 * h]!;
-      j = index[2 * h + 1]!;
-      jEnd = index[2 * h + 3]!;
-    }
-    for (let k = 0; cand >= 0 && k < depth; k++) {
+    for (let k = 0; k < depth; k++) {
+      if (cand < 0) {
+        // The message's chain ended (or was empty): go on with the dictionary's bucket, once.
+        if (j >= 0 || !dictionary) break;
+        cand = dictionary.index[2 * h]!;
+        j = dictionary.index[2 * h + 1]!;
+        jEnd = dictionary.index[2 * h + 3]!;
+        if (cand < 0) break;
+      }
       if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
         let len = 0;
         while (len < avail && w[cand + len] === w[pos + len]) len++;
@@ -297,15 +298,7 @@ class Matcher {
           if (len >= nice || len === avail) return n;
         }
       }
-      if (j >= 0) cand = j < jEnd ? list[j++]! : -1;
-      else {
-        cand = prev[cand]!;
-        if (cand < 0 && dictionary) {
-          cand = index[2 * h]!;
-          j = index[2 * h + 1]!;
-          jEnd = index[2 * h + 3]!;
-        }
-      }
+      cand = j < 0 ? prev[cand]! : j < jEnd ? dictionary!.positions[j++]! : -1;
     }
     // The dictionary's latest 4-byte-hash position can only beat a match shorter than 5 (its fifth
     // byte differs from any 5-byte-hash candidate's), so it is looked up only then.
