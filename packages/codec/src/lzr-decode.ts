@@ -1,6 +1,7 @@
 // LZR decoder (spec/codec.md §10). One function with the range coder's registers in locals: V8
 // keeps them unboxed there, while the same values in object fields or closures (above 2^31) would be
-// boxed on every bit. Each `BIT` block below is the same adaptive bit decode (§10.1), written out.
+// boxed on every bit; uint32 values are held as int32 bit patterns and unsigned comparisons flip the
+// sign bit. Each `BIT` block below is the same adaptive bit decode (§10.1), written out.
 // Every distance and length is checked against the window and the declared length before a byte
 // is copied.
 import { CodecErrorCode, codecError } from "./errors.js";
@@ -20,9 +21,8 @@ import {
   REP_LEN,
   SPECIAL_OFFSET,
 } from "./lzr-model.js";
+import { TOP_FLIPPED } from "./lzr-range.js";
 
-// Registers hold uint32 values as int32 bit patterns; unsigned comparisons flip the sign bit.
-const TOP_FLIPPED = (1 << 24) ^ 0x80000000;
 const corrupt = (why: string) => codecError(CodecErrorCode.CORRUPT, `LZR stream is corrupt: ${why}`);
 
 /** State after a literal, indexed by state (spec §10.2). */

@@ -20,15 +20,16 @@ export const PRICE: Uint16Array = (() => {
 // Coder registers live in an Int32Array between calls (values above 2^30 in object fields are boxed
 // by V8) and in locals while a symbol is coded: each method below codes a whole symbol with `low`
 // (the low 32 bits, plus a carry flag), `range` and the probabilities in registers, so the adaptive
-// bit step is written out in each (as in the decoder). 32-bit values are
-// kept as int32 bit patterns; unsigned comparisons flip the sign bit, as in the decoder.
+// bit step is written out in each (as in the decoder). 32-bit values are kept as int32 bit
+// patterns; unsigned comparisons flip the sign bit (both here and in the decoder).
 const LOW = 0;
 const CARRY = 1;
 const RANGE = 2;
 const CACHE = 3;
 const PENDING = 4;
 const SIGN = 0x80000000;
-const TOP_FLIPPED = TOP ^ SIGN;
+/** 2^24 (the normalisation threshold) with the sign bit flipped, for int32 range registers. */
+export const TOP_FLIPPED: number = TOP ^ SIGN;
 /** low < 0xFF000000 (unsigned), flipped. */
 const FF_FLIPPED = 0xff000000 ^ SIGN;
 /** A reused encoder keeps an output buffer up to this size between streams. */
