@@ -78,7 +78,7 @@ export interface CompressOptions {
   readonly backend?: CompressionBackend;
   /**
    * LZR encoder effort for `dict`/`auto`: `"fast"` (default, price-weighed lazy parse) or `"best"`
-   * (price-driven optimal parse up to 16 KiB: ~3.5 % smaller, ~4x slower). Decoding does not depend on it.
+   * (price-driven optimal parse up to 16 KiB: ~3 % smaller, ~5x slower). Decoding does not depend on it.
    */
   readonly effort?: "best" | "fast";
   /** Put a routing header (model, roles, sizes, cost estimate) in v2 frames; parses the JSON (default false). */

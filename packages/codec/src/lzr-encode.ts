@@ -883,9 +883,10 @@ const LAZY_MARGIN = 64;
 
 /**
  * Price-weighed lazy parse: at each position the repeat or match that saves the most against the
- * literals it replaces (5 bits each; its own price from the primed model) is taken, unless the best
- * choice one byte later saves 4 bits more. Weighing against each literal's own price instead gained
- * nothing on the held-out set. About the speed of the greedy parse, most of the optimal parse's ratio.
+ * literals it replaces (counted at 5 bits each; the match at its price under the primed model) is
+ * taken, unless the best choice one byte later saves 4 bits more. Weighing against each literal's own
+ * price instead gained nothing on the held-out set. On that set: ~5x faster than the optimal parse,
+ * output ~3 % larger.
  */
 export function encodeLazy(
   c: ChainState,

@@ -28,7 +28,7 @@ export const SHARED_WINDOW_LIMIT: number = 1 << 20;
 
 /**
  * Encoder efforts (encoder choices: decoding does not depend on them). `"fast"`, the default: the
- * price-weighed lazy parse. `"best"`: the price-driven optimal parse, ~3.5 % smaller and ~4x slower,
+ * price-weighed lazy parse. `"best"`: the price-driven optimal parse, ~3 % smaller and ~5x slower,
  * for messages up to {@link LARGE_MESSAGE_BYTES} (larger ones use the lazy parse, to bound encode time).
  */
 export const FAST_EFFORT: LzrEffort = { depth: 24, nice: 64, parser: "lazy" };

@@ -63,7 +63,7 @@ export const compressCommand: M2MCommand<CompressArgs> = {
         type: "string",
         choices: ["fast", "best"],
         default: "fast",
-        describe: "dict/auto encoder effort (best: optimal parse, ~3.5% smaller, ~4x slower)",
+        describe: "dict/auto encoder effort (best: optimal parse, ~3% smaller, ~5x slower)",
       })
       .option("binary", {
         type: "boolean",
