@@ -119,6 +119,20 @@ export interface LzrEffort {
 const SHARED_HASH_POSITIONS = 1 << 16;
 let sharedHashes: Int32Array = new Int32Array(0);
 
+/**
+ * Append the match (len, dist) to `pairs`, which holds `n` entries, or lengthen the last pair if it
+ * has the same distance (a longer match at the same place). Returns the new entry count.
+ */
+function addPair(pairs: Int32Array, n: number, len: number, dist: number): number {
+  if (n > 0 && pairs[n - 1] === dist) {
+    pairs[n - 2] = len;
+    return n;
+  }
+  pairs[n] = len;
+  pairs[n + 1] = dist;
+  return n + 2;
+}
+
 class Matcher {
   private inserted: number;
   private readonly w: Uint8Array;
@@ -259,12 +273,7 @@ class Matcher {
       while (len < avail && w[c4 + len] === w[pos + len]) len++;
       if (len > best && len >= 4) {
         best = len;
-        const dist = pos - c4 - 1;
-        if (n > 0 && pairs[n - 1] === dist) pairs[n - 2] = len;
-        else {
-          pairs[n++] = len;
-          pairs[n++] = dist;
-        }
+        n = addPair(pairs, n, len, pos - c4 - 1);
         if (len >= nice || len === avail) return n;
       }
     }
@@ -289,12 +298,7 @@ class Matcher {
         while (len < avail && w[cand + len] === w[pos + len]) len++;
         if (len > best) {
           best = len;
-          const dist = pos - cand - 1;
-          if (n > 0 && pairs[n - 1] === dist) pairs[n - 2] = len;
-          else {
-            pairs[n++] = len;
-            pairs[n++] = dist;
-          }
+          n = addPair(pairs, n, len, pos - cand - 1);
           if (len >= nice || len === avail) return n;
         }
       }
