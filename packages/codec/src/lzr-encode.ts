@@ -51,6 +51,10 @@ const hash3 = (w: Uint8Array, p: number): number =>
  */
 export interface ChainState {
   readonly window: Uint8Array;
+  /**
+   * Chain links of the positions being coded, from the first one on: prev[p − start] is the
+   * previous position with p's 5-byte hash (or −1). While priming, start is 0.
+   */
   readonly prev: Int32Array;
   /** Latest position per 5-byte hash (chained through prev), per 4-byte and per 3-byte hash. */
   readonly head: Int32Array;
@@ -63,14 +67,13 @@ export interface ChainState {
 /**
  * The dictionary's tables, read-only once primed: its latest position per 4-byte hash, and its
  * 5-byte-hash chains laid out contiguously, in the order `prev` would give without a cache miss per
- * step: index[2h] is the newest position with hash `h` (or −1), the older ones are
- * positions[index[2h + 1] … index[2h + 3]). (A message's 3-byte candidates come from the message
- * only: the dictionary's saved 0.04 % of the held-out set's bytes beside its 4-byte ones, for a cache
- * miss per lookup.)
+ * step: the positions with hash `h`, newest first, are positions[starts[h] … starts[h + 1]). (A
+ * message's 3-byte candidates come from the message only: the dictionary's saved 0.04 % of the
+ * held-out set's bytes beside its 4-byte ones, for a cache miss per lookup.)
  */
 export interface DictionaryTables {
   readonly head4: Int32Array;
-  readonly index: Int32Array;
+  readonly starts: Int32Array;
   readonly positions: Int32Array;
 }
 
@@ -78,20 +81,16 @@ export interface DictionaryTables {
 export function dictionaryTables(c: ChainState): DictionaryTables {
   const { head, prev } = c;
   const buckets = head.length;
-  const index = new Int32Array(2 * (buckets + 1)).fill(-1);
-  let older = 0;
+  const starts = new Int32Array(buckets + 1);
+  let count = 0;
   for (let h = 0; h < buckets; h++) {
-    index[2 * h + 1] = older;
-    if (head[h]! >= 0) for (let p = prev[head[h]!]!; p >= 0; p = prev[p]!) older++;
+    starts[h] = count;
+    for (let p = head[h]!; p >= 0; p = prev[p]!) count++;
   }
-  index[2 * buckets + 1] = older;
-  const positions = new Int32Array(older);
-  for (let h = 0, j = 0; h < buckets; h++) {
-    const newest = head[h]!;
-    index[2 * h] = newest;
-    if (newest >= 0) for (let p = prev[newest]!; p >= 0; p = prev[p]!) positions[j++] = p;
-  }
-  return { head4: c.head4, index, positions };
+  starts[buckets] = count;
+  const positions = new Int32Array(count);
+  for (let h = 0, j = 0; h < buckets; h++) for (let p = head[h]!; p >= 0; p = prev[p]!) positions[j++] = p;
+  return { head4: c.head4, starts, positions };
 }
 
 /** Match-pair scratch for `depth` candidates (pairs of length, distance − 1), shared by messages. */
@@ -135,6 +134,8 @@ function addPair(pairs: Int32Array, n: number, len: number, dist: number): numbe
 
 class Matcher {
   private inserted: number;
+  /** Positions below this one have their hashes in `hashes` (find hashes the position it looks up). */
+  private hashed: number;
   private readonly w: Uint8Array;
   private readonly prev: Int32Array;
   private readonly head: Int32Array;
@@ -154,6 +155,7 @@ class Matcher {
     this.start = start;
     this.end = end;
     this.inserted = start;
+    this.hashed = start;
     this.w = c.window;
     this.prev = c.prev;
     this.head = c.head;
@@ -207,16 +209,17 @@ class Matcher {
     const last = Math.min(limit, end - 2);
     let i = 3 * (this.inserted - this.start);
     for (let p = this.inserted; p < last; p++, i += 3) {
-      this.hashAt(p, i);
+      if (p >= this.hashed) this.hashAt(p, i);
       head3[hashes[i]! & mask3] = p;
       if (p + 4 > end) continue;
       head4[hashes[i + 1]! & mask4] = p;
       if (p + 5 > end) continue;
       const h = hashes[i + 2]!;
-      prev[p] = this.same(head[h & mask]!, 2, h);
+      prev[p - this.start] = this.same(head[h & mask]!, 2, h);
       head[h & mask] = p;
     }
     if (last > this.inserted) this.inserted = last;
+    if (last > this.hashed) this.hashed = last;
   }
 
   /** Leave positions below `limit` out of the chains (the inside of a long match). */
@@ -248,7 +251,10 @@ class Matcher {
     let n = 0;
     let best = 2;
     const hi = 3 * (pos - this.start);
-    this.hashAt(pos, hi);
+    if (pos >= this.hashed) {
+      this.hashAt(pos, hi);
+      this.hashed = pos + 1;
+    }
     const h3 = hashes[hi]!;
     const c3 = this.same(this.head3[h3 & this.mask3]!, 0, h3);
     if (
@@ -280,18 +286,18 @@ class Matcher {
     if (avail < 5) return n;
     const h = hashes[hi + 2]!;
     let cand = this.same(this.head[h & this.mask]!, 2, h);
-    // The message's chain through prev (−1-terminated), then the dictionary's bucket: its newest
-    // position from the index, the older ones from positions[j … jEnd) (j ≥ 0 once there).
+    // The message's chain through prev (−1-terminated), then the dictionary's bucket,
+    // positions[j … jEnd) (j ≥ 0 once there).
     let j = -1;
     let jEnd = 0;
     for (let k = 0; k < depth; k++) {
       if (cand < 0) {
         // The message's chain ended (or was empty): go on with the dictionary's bucket, once.
         if (j >= 0 || !dictionary) break;
-        cand = dictionary.index[2 * h]!;
-        j = dictionary.index[2 * h + 1]!;
-        jEnd = dictionary.index[2 * h + 3]!;
-        if (cand < 0) break;
+        j = dictionary.starts[h]!;
+        jEnd = dictionary.starts[h + 1]!;
+        if (j === jEnd) break;
+        cand = dictionary.positions[j++]!;
       }
       if (w[cand + best] === w[pos + best] && w[cand] === w[pos]) {
         let len = 0;
@@ -302,7 +308,7 @@ class Matcher {
           if (len >= nice || len === avail) return n;
         }
       }
-      cand = j < 0 ? prev[cand]! : j < jEnd ? dictionary!.positions[j++]! : -1;
+      cand = j < 0 ? prev[cand - this.start]! : j < jEnd ? dictionary!.positions[j++]! : -1;
     }
     // The dictionary's latest 4-byte-hash position can only beat a match shorter than 5 (its fifth
     // byte differs from any 5-byte-hash candidate's), so it is looked up only then.

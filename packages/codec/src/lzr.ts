@@ -43,11 +43,14 @@ export function lzrEffort(effort: "best" | "fast", length: number): LzrEffort {
 /** Message-local match tables (see ChainState), shared by all contexts: one message is coded at a time. */
 let messageTables: { head: Int32Array; head4: Int32Array; head3: Int32Array } | null = null;
 
-/** A window (dictionary ‖ room for the message) and its chain links. */
+/** A window (dictionary ‖ room for the message) and the chain links of the message's positions. */
 interface WindowState {
   readonly window: Uint8Array;
   readonly prev: Int32Array;
 }
+
+/** Room for a message kept by a new context (grown on demand). */
+const INITIAL_MESSAGE_ROOM = 4096;
 
 /**
  * Per-dictionary state shared by every message: the window (dictionary bytes followed by room for
@@ -57,7 +60,7 @@ interface WindowState {
 export class LzrContext {
   readonly dictLength: number;
   window: Uint8Array;
-  /** Chain links of message positions (the dictionary's are in `tables`). */
+  /** Chain links of message positions, prev[p − dictLength] (the dictionary's are in `tables`). */
   prev: Int32Array;
   readonly tables: DictionaryTables;
   readonly primed: Uint16Array;
@@ -69,14 +72,13 @@ export class LzrContext {
 
   constructor(dictionary: Uint8Array) {
     this.dictLength = dictionary.length;
-    this.window = new Uint8Array(dictionary.length + 4096);
+    this.window = new Uint8Array(dictionary.length + INITIAL_MESSAGE_ROOM);
     this.window.set(dictionary);
-    this.prev = new Int32Array(this.window.length);
     // Priming: code the dictionary with the greedy parse against an empty window; keep the
     // probabilities, and the tables it built become the dictionary's.
     const priming: ChainState = {
       window: this.window,
-      prev: this.prev,
+      prev: new Int32Array(dictionary.length),
       head: new Int32Array(1 << HASH_BITS).fill(-1),
       head4: new Int32Array(1 << HASH4_BITS).fill(-1),
       head3: new Int32Array(1 << HASH3_BITS).fill(-1),
@@ -86,6 +88,7 @@ export class LzrContext {
     encodeGreedy(priming, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
     this.primed = probs;
     this.tables = dictionaryTables(priming);
+    this.prev = new Int32Array(INITIAL_MESSAGE_ROOM);
   }
 
   /** Prices under the primed state (computed once). */
@@ -101,13 +104,17 @@ export class LzrContext {
    */
   forMessage(length: number, chains: boolean): WindowState {
     const need = this.dictLength + length + 8;
-    if (need <= this.window.length && (!chains || need <= this.prev.length)) return this;
-    let size = this.window.length;
-    while (size < need) size *= 2;
-    const window = new Uint8Array(size);
-    window.set(this.window.subarray(0, this.dictLength));
-    const prev = chains ? new Int32Array(size) : this.prev;
-    if (size > SHARED_WINDOW_LIMIT) return { window, prev };
+    const prevFits = !chains || length + 8 <= this.prev.length;
+    if (need <= this.window.length && prevFits) return this;
+    let window = this.window;
+    if (need > window.length) {
+      let size = window.length;
+      while (size < need) size *= 2;
+      window = new Uint8Array(size);
+      window.set(this.window.subarray(0, this.dictLength));
+    }
+    const prev = prevFits ? this.prev : new Int32Array(window.length - this.dictLength);
+    if (window.length > SHARED_WINDOW_LIMIT) return { window, prev };
     this.window = window;
     this.prev = prev;
     return this;
@@ -127,7 +134,7 @@ export class LzrContext {
 const byBytes = new WeakMap<Uint8Array, LzrContext>();
 /** Contexts by dictionary id, most recently used last: a dictionary loaded again is not primed again. */
 const byId = new Map<string, LzrContext>();
-/** Primed contexts kept by id (each holds ~1.6 MB for a 128 KiB dictionary). */
+/** Primed contexts kept by id (each holds ~1.1 MB for a 128 KiB dictionary). */
 export const MAX_CACHED_CONTEXTS = 8;
 
 /**
