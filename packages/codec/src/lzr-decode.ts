@@ -16,6 +16,7 @@ import {
   IS_REP0_LONG,
   LEN,
   LITERAL,
+  LITERAL_CLASS,
   lenState,
   MIN_MATCH,
   REP_LEN,
@@ -80,7 +81,7 @@ export function decodeSymbols(
     }
 
     if (bit === 0) {
-      const base = LITERAL + 0x300 * (pos > 0 ? w[pos - 1]! >>> 5 : 0);
+      const base = LITERAL + 0x300 * LITERAL_CLASS[pos > 0 ? w[pos - 1]! : 0]!;
       let symbol = 1;
       const matchPos = pos - rep0 - 1;
       if (state >= 7 && matchPos >= 0) {
