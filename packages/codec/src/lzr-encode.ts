@@ -890,13 +890,18 @@ const SKIP_KEEP = 8;
 
 /** A choice one byte later must save this much more (1/16 bit: 4 bits) to delay the current one. */
 const LAZY_MARGIN = 64;
+/**
+ * A choice this long is taken without looking one byte ahead. On the held-out set: ~6 % less encode
+ * time (~12 % at the per-file median) for 0.45 % more bytes than looking ahead below `nice`.
+ */
+const LAZY_LOOKAHEAD_BELOW = 16;
 
 /**
  * Price-weighed lazy parse: at each position the repeat or match that saves the most against the
  * literals it replaces (counted at 5 bits each; the match at its price under the primed model) is
- * taken, unless the best choice one byte later saves 4 bits more. Weighing against each literal's own
- * price instead gained nothing on the held-out set. On that set: ~5x faster than the optimal parse,
- * output ~3 % larger.
+ * taken, unless it is shorter than 16 bytes and the best choice one byte later saves 4 bits more.
+ * Weighing against each literal's own price instead gained nothing on the held-out set. On that set:
+ * ~5x faster than the optimal parse, output ~3 % larger.
  */
 export function encodeLazy(
   c: ChainState,
@@ -909,7 +914,7 @@ export function encodeLazy(
   const m = new Matcher(c, start, end);
   const out = new SymbolWriter(rc, c.window);
   const chooser = new LazyChooser(m, c, rc.probs, prices, end, effort);
-  const nice = effort.nice;
+  const lookaheadBelow = Math.min(effort.nice, LAZY_LOOKAHEAD_BELOW);
   try {
     let pos = start;
     let saving = -1; // ≥ 0 when the chooser already holds the choice at `pos`
@@ -918,7 +923,7 @@ export function encodeLazy(
         m.insertUpTo(pos);
         saving = chooser.choose(pos, out.state, out);
       }
-      if (chooser.kind !== 0 && chooser.len < nice && pos + 1 < end) {
+      if (chooser.kind !== 0 && chooser.len < lookaheadBelow && pos + 1 < end) {
         const { len, kind, dist } = chooser;
         m.insertUpTo(pos + 1);
         const next = chooser.choose(pos + 1, nextStateLiteral(out.state), out);
