@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
 import { LzrContext, lzrContext, lzrDecode, lzrEncode, SHARED_WINDOW_LIMIT } from "./lzr.js";
-import { DIST_SLOT, IS_MATCH, IS_REP, LEN, MAX_MATCH } from "./lzr-model.js";
+import { DIST_SLOT, IS_MATCH, IS_REP, LEN, LITERAL_CLASS, LITERAL_CONTEXTS, MAX_MATCH } from "./lzr-model.js";
 import { PROB_INIT, PROB_ONE, RangeEncoder } from "./lzr-range.js";
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -105,6 +105,40 @@ describe("range coder", () => {
     }
     expect(dec.overrun).toBeLessThanOrEqual(4);
     expect(dec.unread).toBe(0);
+  });
+});
+
+describe("literal classes (spec/codec.md §10.2)", () => {
+  /** The spec's rule list, first match wins, read independently of lzr-model.ts. */
+  const specClass = (b: number): number => {
+    const c = String.fromCharCode(b);
+    const rules: Array<[boolean, number]> = [
+      [c === " ", 1],
+      [c === '"', 2],
+      [c === "\\", 3],
+      [/^[0-9]$/.test(c), 4],
+      [/^[A-Z]$/.test(c), 5],
+      [/^[aeiou]$/.test(c), 6],
+      [/^[strdnyl]$/.test(c), 7],
+      [/^[a-z]$/.test(c), 0],
+      [b === 0x0a, 8],
+      [/^[,;:]$/.test(c), 9],
+      [/^[.!?]$/.test(c), 10],
+      [/^[{}[\]()<>]$/.test(c), 11],
+      [b >= 0x21 && b <= 0x7e, 12],
+      [b >= 0xc0, 13],
+      [b >= 0x80, 14],
+    ];
+    return rules.find(([applies]) => applies)?.[1] ?? 15;
+  };
+
+  it("every byte value gets the class the spec's rules give, and all 16 classes are used", () => {
+    const used = new Set<number>();
+    for (let b = 0; b < 256; b++) {
+      expect(LITERAL_CLASS[b], `byte 0x${b.toString(16)}`).toBe(specClass(b));
+      used.add(LITERAL_CLASS[b]!);
+    }
+    expect(used.size).toBe(LITERAL_CONTEXTS);
   });
 });
 
