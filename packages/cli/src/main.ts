@@ -30,10 +30,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       failure = error ? describe(error).message : message;
       exitCode = error ? describe(error).exitCode : ExitCode.BAD_INPUT;
     });
-  for (const command of commands) {
-    cli.command(command.command, command.describe, command.builder, async (args) => {
-      exitCode = await command.handler(args);
-    });
+  for (const entry of commands) {
+    cli.command(
+      entry.command,
+      entry.describe,
+      async (y) => (await entry.load()).builder(y),
+      async (args) => {
+        exitCode = await (await entry.load()).handler(args);
+      },
+    );
   }
   try {
     await cli.parseAsync();

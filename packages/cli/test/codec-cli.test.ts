@@ -85,3 +85,31 @@ describe("m2m compress / decompress", () => {
     }
   });
 });
+
+describe("command loading", () => {
+  /** Run main() in a fresh process; report whether undici (the proxy's HTTP client, CommonJS) got loaded. */
+  const loadsProxy = (args: string[]): boolean => {
+    const main = join(import.meta.dirname, "../dist/main.js");
+    const script = `
+      import { createRequire } from "node:module";
+      import { main } from ${JSON.stringify(main)};
+      await main(${JSON.stringify(args)});
+      const cache = Object.keys(createRequire(import.meta.url).cache);
+      process.stderr.write("UNDICI=" + cache.some((k) => k.includes("undici")) + "\\n");`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script]);
+    const line = child.stderr.toString().match(/UNDICI=(true|false)/);
+    expect(line, child.stderr.toString()).not.toBeNull();
+    return line![1] === "true";
+  };
+
+  it("compress, decompress and dict load their own modules only (not the proxy)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "m2m-lazy-"));
+    const file = join(dir, "body.json");
+    writeFileSync(file, JSON_BODY);
+    expect(loadsProxy(["compress", file, "--binary"])).toBe(false);
+    expect(loadsProxy(["decompress", file])).toBe(false);
+    expect(loadsProxy(["dict", "train", file, "-o", join(dir, "a.dict")])).toBe(false);
+    // The check itself sees the proxy when a command needs it.
+    expect(loadsProxy(["proxy", "--help"])).toBe(true);
+  });
+});

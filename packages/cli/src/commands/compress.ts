@@ -39,8 +39,6 @@ export async function readDictionary(file: string): Promise<Dictionary> {
 
 /** `m2m compress [FILE]`: compress stdin or a file to an M2M text form (or a binary frame). */
 export const compressCommand: M2MCommand<CompressArgs> = {
-  command: "compress [file]",
-  describe: "Compress a payload (stdin by default) to an M2M text form, or a binary frame with --binary",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", describe: "input file (standard input when omitted or -)" })

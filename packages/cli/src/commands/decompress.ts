@@ -11,9 +11,6 @@ interface DecompressArgs {
 
 /** `m2m decompress [FILE]`: detect the format (text or binary) and write the original bytes. */
 export const decompressCommand: M2MCommand<DecompressArgs> = {
-  command: "decompress [file]",
-  describe:
-    "Decompress any M2M form (#M2M|1|, #M2M|2|, #M2M[v3.0]|DATA:, #TK|, binary frames) to the original bytes",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" })

@@ -19,8 +19,6 @@ interface DictArgs {
 
 /** `m2m dict train FILES… -o app.dict`: build a dictionary from an application's own traffic. */
 export const dictCommand: M2MCommand<DictArgs> = {
-  command: "dict <action> [files..]",
-  describe: "Dictionaries: `m2m dict train FILES… -o app.dict` trains one from sample payloads",
   builder: (y: Argv) =>
     y
       .positional("action", { type: "string", choices: ["train"], describe: "what to do" })

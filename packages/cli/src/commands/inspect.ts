@@ -9,8 +9,6 @@ interface InspectArgs {
 
 /** `m2m inspect [FILE]`: print a frame's routing header as JSON without touching its payload. */
 export const inspectCommand: M2MCommand<InspectArgs> = {
-  command: "inspect [file]",
-  describe: "Print the routing header of an M2M frame (text or binary) as JSON, without decompressing",
   builder: (y: Argv) =>
     y.positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" }),
   handler: async (args) => {

@@ -16,9 +16,6 @@ interface KeyArgs {
  * hierarchy (spec/crypto.md §6), printed as hex (or base64).
  */
 export const keyCommand: M2MCommand<KeyArgs> = {
-  command: "key <action>",
-  describe:
-    "Key hierarchy: `key derive --master KEY --path m2m/v1/ORG/AGENT[/PURPOSE]` prints the derived key",
   builder: (y: Argv) =>
     y
       .positional("action", { choices: ["derive"], describe: "what to do", demandOption: true })

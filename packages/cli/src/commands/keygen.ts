@@ -14,8 +14,6 @@ const encode = (bytes: Uint8Array, format: string): string =>
 
 /** `m2m keygen [--type symmetric|x25519] [--format hex|base64]`: print a fresh key (or key pair). */
 export const keygenCommand: M2MCommand<KeygenArgs> = {
-  command: "keygen",
-  describe: "Generate a 32-byte symmetric frame key, or an X25519 key pair (JSON), as hex or base64",
   builder: (y: Argv) =>
     y
       .option("type", { choices: ["symmetric", "x25519"], default: "symmetric", describe: "kind of key" })

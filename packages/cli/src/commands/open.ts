@@ -32,8 +32,6 @@ const REFUSED: ReadonlySet<string> = new Set([
  * the unprotected frame. Exit 1 when it is refused (authentication, policy, stale), 2 on bad input.
  */
 export const openCommand: M2MCommand<OpenArgs> = {
-  command: "open [file]",
-  describe: "Verify (and decrypt) a sealed M2M frame; exit 1 when authentication fails",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" })

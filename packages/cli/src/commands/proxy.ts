@@ -10,8 +10,6 @@ type ProxyArgs = Record<string, unknown> & { config: string | undefined };
  * same flags, `M2M_PROXY_*` variables and config-file keys.
  */
 export const proxyCommand: M2MCommand<ProxyArgs> = {
-  command: "proxy",
-  describe: "Run the OpenAI-compatible proxy (scanning, metrics, M2M frames between proxies)",
   builder: (y: Argv) => {
     let out = y;
     for (const o of PROXY_OPTIONS) {

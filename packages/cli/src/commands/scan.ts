@@ -128,9 +128,6 @@ async function scanJsonl(scanner: Scanner, file: string, role: RoleName): Promis
  * prints one JSON verdict per line. Exit 0 allowed (or monitor), 1 blocked, 2 bad input.
  */
 export const scanCommand: M2MCommand<ScanArgs> = {
-  command: "scan [file]",
-  describe:
-    "Scan text or a chat-completion request/response for prompt injection, jailbreaks and exfiltration",
   builder: (y: Argv) =>
     y
       .positional("file", {

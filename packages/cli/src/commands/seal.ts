@@ -47,8 +47,6 @@ export function frameInput(raw: Uint8Array): { frame: Uint8Array; text: boolean 
 
 /** `m2m seal --key KEY [--mode hmac|aead] [FILE]`: protect a frame (stdin → stdout, same form). */
 export const sealCommand: M2MCommand<SealArgs> = {
-  command: "seal [file]",
-  describe: "Authenticate (hmac) or encrypt (aead, default) an M2M frame; v1 and v2, text or binary",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", describe: "frame file (standard input when omitted or -)" })
