@@ -327,6 +327,15 @@ class Matcher {
   }
 }
 
+/**
+ * Insert every position of window[0, end) into priming tables, as the priming parse leaves them (it
+ * inserts each position in order and skips none): for a dictionary whose primed probabilities are
+ * already known.
+ */
+export function chainAll(c: ChainState, end: number): void {
+  new Matcher(c, 0, end).done();
+}
+
 // ---- Symbol writer -------------------------------------------------------------------------------
 function encodeLength(rc: RangeEncoder, base: number, len: number): void {
   const l = len - MIN_MATCH;

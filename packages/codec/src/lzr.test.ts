@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createDictionary, getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
-import { LzrContext, lzrContext, lzrDecode, lzrEncode, SHARED_WINDOW_LIMIT } from "./lzr.js";
+import { LzrContext, lzrContext, lzrDecode, lzrEncode, SHARED_WINDOW_LIMIT, shippedPrimed } from "./lzr.js";
 import { DIST_SLOT, IS_MATCH, IS_REP, LEN, LITERAL_CLASS, LITERAL_CONTEXTS, MAX_MATCH } from "./lzr-model.js";
 import { PROB_INIT, PROB_ONE, RangeEncoder } from "./lzr-range.js";
 
@@ -151,6 +151,22 @@ describe("LZR", () => {
     const packed = roundTrip(ctx, chat);
     // Priming and the dictionary make a small chat request several times smaller.
     expect(packed.length * 3).toBeLessThan(chat.length);
+  });
+
+  it("the default dictionary's shipped primed state and tables equal what priming computes (else run scripts/build-primed.mjs)", () => {
+    const dictionary = getDefaultDictionary();
+    const computed = new LzrContext(dictionary.bytes);
+    const shipped = new LzrContext(dictionary.bytes, shippedPrimed());
+    const same = (a: ArrayBufferView, b: ArrayBufferView) =>
+      Buffer.compare(
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      ) === 0;
+    expect(same(shipped.primed, computed.primed)).toBe(true);
+    expect(same(shipped.tables.starts, computed.tables.starts)).toBe(true);
+    expect(same(shipped.tables.positions, computed.tables.positions)).toBe(true);
+    expect(same(shipped.tables.head4, computed.tables.head4)).toBe(true);
+    expect(lzrEncode(shipped, chat)).toEqual(lzrEncode(computed, chat));
   });
 
   it("reuses a primed context for the same dictionary loaded again (by id)", () => {

@@ -2,10 +2,13 @@
 // probabilities start from the state left by coding the dictionary itself (spec/codec.md §10).
 // A small message therefore pays neither for code tables nor for learning the statistics of JSON
 // and chat prose; repeats are copied from the dictionary or from earlier in the message.
+import { decodeBase64 } from "@m2m/wire";
+import { DEFAULT_PRIMED_BASE64, DEFAULT_PRIMED_DICTIONARY_ID } from "./default-primed-data.js";
 import type { Dictionary } from "./dictionary.js";
 import { decodeSymbols } from "./lzr-decode.js";
 import {
   type ChainState,
+  chainAll,
   type DictionaryTables,
   dictionaryTables,
   encodeGreedy,
@@ -70,7 +73,12 @@ export class LzrContext {
   readonly encoder: RangeEncoder = new RangeEncoder(this.probs, 1024);
   private priceTables: PriceTables | null = null;
 
-  constructor(dictionary: Uint8Array) {
+  /**
+   * `primed`: the probabilities priming leaves for this dictionary, when already known (the shipped
+   * default's are; a test pins them to what priming computes). Priming is then skipped: only the
+   * dictionary's match tables are built.
+   */
+  constructor(dictionary: Uint8Array, primed?: Uint16Array) {
     this.dictLength = dictionary.length;
     this.window = new Uint8Array(dictionary.length + INITIAL_MESSAGE_ROOM);
     this.window.set(dictionary);
@@ -84,9 +92,14 @@ export class LzrContext {
       head3: new Int32Array(1 << HASH3_BITS).fill(-1),
       dictionary: null,
     };
-    const probs = new Uint16Array(MODEL_SIZE).fill(PROB_INIT);
-    encodeGreedy(priming, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
-    this.primed = probs;
+    if (primed?.length === MODEL_SIZE) {
+      chainAll(priming, dictionary.length);
+      this.primed = primed;
+    } else {
+      const probs = new Uint16Array(MODEL_SIZE).fill(PROB_INIT);
+      encodeGreedy(priming, new RangeEncoder(probs, 1024), 0, dictionary.length, PRIMING_EFFORT);
+      this.primed = probs;
+    }
     this.tables = dictionaryTables(priming);
     this.prev = new Int32Array(INITIAL_MESSAGE_ROOM);
   }
@@ -154,7 +167,7 @@ export function lzrContext(dictionary: Uint8Array | Dictionary): LzrContext {
     }
   }
   if (!ctx) {
-    ctx = new LzrContext(bytes);
+    ctx = new LzrContext(bytes, id === DEFAULT_PRIMED_DICTIONARY_ID ? shippedPrimed() : undefined);
     if (id !== null) {
       byId.set(id, ctx);
       if (byId.size > MAX_CACHED_CONTEXTS) byId.delete(byId.keys().next().value!);
@@ -162,6 +175,14 @@ export function lzrContext(dictionary: Uint8Array | Dictionary): LzrContext {
   }
   byBytes.set(bytes, ctx);
   return ctx;
+}
+
+/** @internal the shipped default dictionary's primed probabilities (16-bit little-endian in the data file). */
+export function shippedPrimed(): Uint16Array {
+  const bytes = decodeBase64(DEFAULT_PRIMED_BASE64);
+  const out = new Uint16Array(bytes.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+  return out;
 }
 
 /** Compress `input` against the dictionary. The output does not carry the length: the frame does. */
