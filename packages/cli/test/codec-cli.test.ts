@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -70,6 +70,41 @@ describe("m2m compress / decompress", () => {
     expect(without.status).toBe(2);
     expect(without.stderr.toString()).toContain("CODEC_UNKNOWN_DICTIONARY");
     expect(run(["decompress", "--dict", dictFile], frame).stdout.toString()).toBe(sample);
+  });
+  it("dict train: an output it cannot write exits 2 with one line and leaves no partial file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "m2m-dict-out-"));
+    const sample = join(dir, "s.json");
+    writeFileSync(sample, JSON_BODY);
+    const target = join(dir, "taken");
+    mkdirSync(target); // a directory where the dictionary should go: the final rename fails
+    const r = run(["dict", "train", sample, "-o", target]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString().trim().split("\n")).toEqual([
+      expect.stringMatching(/^m2m: cannot write .*taken: E/),
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(["s.json", "taken"]);
+    expect(readdirSync(target)).toEqual([]);
+  });
+  it("dict train says what it trains on before a long run (8 MB and more)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "m2m-dict-big-"));
+    const lines: string[] = [];
+    for (let i = 0, n = 0; n < 2_100_000; i++) {
+      const line = JSON.stringify({ model: "acme-7", messages: [{ role: "user", content: `order ${i}` }] });
+      lines.push(line);
+      n += line.length + 1;
+    }
+    const files = [0, 1, 2, 3].map((i) => {
+      const f = join(dir, `big${i}.jsonl`);
+      writeFileSync(f, lines.join("\n"));
+      return f;
+    });
+    const r = run(["dict", "train", ...files, "-o", join(dir, "big.dict")]);
+    expect(r.status).toBe(0);
+    const err = r.stderr.toString().trim().split("\n");
+    expect(err[0]).toMatch(/^training on 4 files, 8\.\d MB…$/);
+    expect(err[1]).toMatch(/^wrote .*big\.dict: \d+ bytes, id [0-9a-f]{16}, from 4 files$/);
+    const small = run(["dict", "train", files[0]!, "-o", join(dir, "small.dict")]);
+    expect(small.stderr.toString().trim().split("\n")).toHaveLength(1);
   });
   it("bad input exits 2 with one line", () => {
     for (const [args, input] of [

@@ -35,4 +35,6 @@ export const DEFAULT_DICTIONARY_BASE64: string =
 `,
 );
 console.log(`wrote ${out}: ${dict.bytes.length} bytes, id ${dict.idHex}, from ${train.length} train files`);
-console.log("next: rebuild the package, then node packages/codec/scripts/build-primed.mjs (its primed LZR state)");
+console.log(
+  "next: rebuild the package, then node packages/codec/scripts/build-primed.mjs (its primed LZR state)",
+);

@@ -35,6 +35,34 @@ describe("dictionaries", () => {
     expect(a.idHex).toBe(b.idHex);
     expect(new TextDecoder().decode(a.bytes)).toContain("You are the ACME order assistant");
   });
+  it("repeated content is what at least 2 samples (and 5 %) share, found among 120,000 distinct shingles", () => {
+    // Random filler (enough distinct 16-byte shingles to grow the counting table), a 100-byte
+    // passage in 3 of 20 samples and another twice in just one: the first is in the dictionary once, the
+    // other nowhere (neither is in a sample's head or tail). (A few 16-byte runs of filler whose
+    // 32-bit shingle hashes collide may be taken too: the trainer trades that for speed.)
+    let seed = 7;
+    const random = (n: number) =>
+      Uint8Array.from({ length: n }, () => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed >>> 24;
+      });
+    const shared = random(100);
+    const lone = random(100);
+    const docs = Array.from({ length: 20 }, (_, i) => {
+      const middle = i % 7 === 0 ? shared : i === 5 ? Uint8Array.from([...lone, ...lone]) : new Uint8Array(0);
+      const out = new Uint8Array(6000 + middle.length);
+      out.set(random(3000));
+      out.set(middle, 3000);
+      out.set(random(3000), 3000 + middle.length);
+      return out;
+    });
+    const d = Buffer.from(trainDictionary(docs, { sharedShare: 0.5, maxBytes: 4096 }).bytes);
+    const at = d.indexOf(Buffer.from(shared));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(2048); // in the repeated-content part
+    expect(d.indexOf(Buffer.from(shared), at + 1)).toBe(-1);
+    expect(d.indexOf(Buffer.from(lone))).toBe(-1);
+  });
   it("training takes groups in turn, caps each sample, and puts the first taken nearest the data", () => {
     const bytes = (c: string, n: number) => utf8(c.repeat(n));
     const d = trainDictionary([bytes("a", 10), bytes("b", 10), bytes("c", 10), bytes("d", 10)], {

@@ -160,14 +160,84 @@ function gramHashes(doc: Uint8Array, GRAM: number): Uint32Array {
   return out;
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
+/** 32-bit FNV-1a of `bytes`, to find equal segments (equal hashes are then compared byte by byte). */
+function contentHash(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** Byte-wise order, a prefix before its extensions. */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/**
+ * Document frequency of 32-bit shingle hashes: how many samples contain each (a sample counts once).
+ * Open addressing over typed arrays, grown at half load: a JavaScript Map of millions of numbers,
+ * plus a Set per sample, was most of the training time and memory.
+ */
+class ShingleCounts {
+  private keys = new Uint32Array(1 << 16);
+  private counts = new Int32Array(1 << 16);
+  /** Index + 1 of the last sample that counted the slot (0: none yet). */
+  private lastSample = new Int32Array(1 << 16);
+  private size = 0;
+
+  /** Count each distinct hash of `hashes` once for sample `sample` (call with increasing samples). */
+  addSample(hashes: Uint32Array, sample: number): void {
+    for (let i = 0; i < hashes.length; i++) {
+      const slot = this.slot(hashes[i]!);
+      if (this.lastSample[slot] !== sample + 1) {
+        this.lastSample[slot] = sample + 1;
+        this.counts[slot]!++;
+      }
+    }
+  }
+
+  get(hash: number): number {
+    const mask = this.keys.length - 1;
+    for (let i = Math.imul(hash, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+      if (this.lastSample[i] === 0) return 0;
+      if (this.keys[i] === hash) return this.counts[i]!;
+    }
+  }
+
+  /** The slot of `hash`, claimed (count 0, to be incremented) if new. */
+  private slot(hash: number): number {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    for (let i = Math.imul(hash, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+      if (this.lastSample[i] === 0) {
+        this.keys[i] = hash;
+        this.size++;
+        return i;
+      }
+      if (this.keys[i] === hash) return i;
+    }
+  }
+
+  private grow(): void {
+    const { keys, counts, lastSample } = this;
+    const size = keys.length * 2;
+    this.keys = new Uint32Array(size);
+    this.counts = new Int32Array(size);
+    this.lastSample = new Int32Array(size);
+    const mask = size - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (lastSample[j] === 0) continue;
+      let i = Math.imul(keys[j]!, 0x9e3779b1) & mask;
+      while (this.lastSample[i] !== 0) i = (i + 1) & mask;
+      this.keys[i] = keys[j]!;
+      this.counts[i] = counts[j]!;
+      this.lastSample[i] = lastSample[j]!;
+    }
+  }
 }
 
 interface Segment {
-  readonly key: string;
   readonly bytes: Uint8Array;
   density: number;
   readonly group: string;
@@ -195,11 +265,11 @@ function sharedContent(
     list.push(i);
     byGroup.set(g, list);
   });
-  const segments = new Map<string, Segment>();
+  const segments = new Map<number, Segment[]>();
   for (const [group, members] of byGroup) {
     const hashes = members.map((i) => gramHashes(samples[i]!, GRAM));
-    const df = new Map<number, number>();
-    for (const hs of hashes) for (const h of new Set(hs)) df.set(h, (df.get(h) ?? 0) + 1);
+    const df = new ShingleCounts();
+    for (let k = 0; k < hashes.length; k++) df.addSample(hashes[k]!, k);
     const n = members.length;
     // A lone sample has nothing to share with: then everything in it counts.
     const minDf = n === 1 ? 1 : Math.max(2, Math.ceil(n * 0.05));
@@ -208,28 +278,33 @@ function sharedContent(
       const hs = hashes[k]!;
       let i = 0;
       while (i < hs.length) {
-        if ((df.get(hs[i]!) ?? 0) < minDf) {
+        if (df.get(hs[i]!) < minDf) {
           i++;
           continue;
         }
         const start = i;
         let sum = 0;
-        while (i < hs.length && (df.get(hs[i]!) ?? 0) >= minDf) sum += df.get(hs[i++]!)! / n;
+        for (let c = df.get(hs[i]!); c >= minDf; c = i < hs.length ? df.get(hs[i]!) : 0) {
+          sum += c / n;
+          i++;
+        }
         const bytes = doc.subarray(start, Math.min(doc.length, i - 1 + GRAM));
-        const key = latin1(bytes);
         const density = sum / (i - start);
-        const seen = segments.get(key);
-        if (!seen) segments.set(key, { key, bytes, density, group });
-        else if (density > seen.density) seen.density = density;
+        const key = contentHash(bytes);
+        const bucket = segments.get(key);
+        const seen = bucket?.find((other) => bytesEqual(other.bytes, bytes));
+        if (seen) {
+          if (density > seen.density) seen.density = density;
+        } else if (bucket) bucket.push({ bytes, density, group });
+        else segments.set(key, [{ bytes, density, group }]);
       }
     });
   }
-  const ranked = [...segments.values()].sort(
-    (a, b) =>
-      b.density - a.density ||
-      b.bytes.length - a.bytes.length ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  const ranked = [...segments.values()]
+    .flat()
+    .sort(
+      (a, b) => b.density - a.density || b.bytes.length - a.bytes.length || compareBytes(a.bytes, b.bytes),
+    );
   const chosen: Segment[] = [];
   const used = new Map<string, number>();
   const covered = new Set<number>();

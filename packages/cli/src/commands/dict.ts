@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import {
   DEFAULT_DICTIONARY_BYTES,
   encodeDictionaryFile,
@@ -8,6 +8,32 @@ import {
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
 import { CliExit, ExitCode } from "../io.js";
+
+/** Inputs at least this large get a line on stderr before training (it takes a few seconds). */
+const PROGRESS_BYTES = 8_000_000;
+/** Files read at once. */
+const READ_CONCURRENCY = 16;
+
+/** Read every sample file, in order, a few at a time. */
+async function readAll(files: readonly string[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      try {
+        out[i] = new Uint8Array(await readFile(files[i]!));
+      } catch (cause) {
+        throw new CliExit(
+          ExitCode.BAD_INPUT,
+          `cannot read ${files[i]}: ${(cause as { code?: string }).code ?? "EIO"}`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return out;
+}
 
 interface DictArgs {
   action: string;
@@ -39,19 +65,23 @@ export const dictCommand: M2MCommand<DictArgs> = {
     if (files.length === 0)
       throw new CliExit(ExitCode.BAD_INPUT, "dict train needs at least one sample file");
     if (!args.output) throw new CliExit(ExitCode.BAD_INPUT, "dict train needs -o FILE");
-    const samples: Uint8Array[] = [];
-    for (const f of files) {
-      try {
-        samples.push(new Uint8Array(await readFile(f)));
-      } catch (cause) {
-        throw new CliExit(
-          ExitCode.BAD_INPUT,
-          `cannot read ${f}: ${(cause as { code?: string }).code ?? "EIO"}`,
-        );
-      }
-    }
+    const samples = await readAll(files);
+    const total = samples.reduce((n, s) => n + s.length, 0);
+    if (total >= PROGRESS_BYTES)
+      process.stderr.write(`training on ${files.length} files, ${(total / 1e6).toFixed(1)} MB…\n`);
     const dictionary = trainDictionary(samples, { maxBytes: args.size, sampleBytes: args["sample-bytes"] });
-    await writeFile(args.output, encodeDictionaryFile(dictionary));
+    // Written beside the target and renamed into place: an interrupted run leaves no half-written file.
+    const partial = `${args.output}.${process.pid}.partial`;
+    try {
+      await writeFile(partial, encodeDictionaryFile(dictionary));
+      await rename(partial, args.output);
+    } catch (cause) {
+      await rm(partial, { force: true });
+      throw new CliExit(
+        ExitCode.BAD_INPUT,
+        `cannot write ${args.output}: ${(cause as { code?: string }).code ?? "EIO"}`,
+      );
+    }
     process.stderr.write(
       `wrote ${args.output}: ${dictionary.bytes.length} bytes, id ${dictionary.idHex}, from ${files.length} files\n`,
     );
