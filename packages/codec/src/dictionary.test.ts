@@ -63,6 +63,29 @@ describe("dictionaries", () => {
     expect(d.indexOf(Buffer.from(shared), at + 1)).toBe(-1);
     expect(d.indexOf(Buffer.from(lone))).toBe(-1);
   });
+  it("looks for repeated content in every k-th sample beyond maxAnalyzedBytes, and checks the option", () => {
+    const passage = "The ACME returns desk answers within two working days, never on weekends.";
+    // The passage is in the odd samples only.
+    const docs = Array.from({ length: 10 }, (_, i) =>
+      utf8(i % 2 === 1 ? `sample ${i}: ${passage}` : `sample ${i}: ${"x".repeat(40 + i)}`),
+    );
+    const text = (extra: { maxAnalyzedBytes?: number }) =>
+      new TextDecoder().decode(
+        trainDictionary(docs, {
+          sharedShare: 1,
+          maxBytes: 4096,
+          sampleBytes: 1,
+          sampleTailBytes: 0,
+          ...extra,
+        }).bytes,
+      );
+    expect(text({})).toContain(passage);
+    // Room for half the bytes: every second sample is analysed, the even ones.
+    const total = docs.reduce((n, d) => n + d.length, 0);
+    expect(text({ maxAnalyzedBytes: Math.floor(total / 2) })).not.toContain("The ACME returns");
+    for (const bad of [0, -1, 1.5])
+      expect(() => trainDictionary(docs, { maxAnalyzedBytes: bad })).toThrow(/maxAnalyzedBytes/);
+  });
   it("training takes groups in turn, caps each sample, and puts the first taken nearest the data", () => {
     const bytes = (c: string, n: number) => utf8(c.repeat(n));
     const d = trainDictionary([bytes("a", 10), bytes("b", 10), bytes("c", 10), bytes("d", 10)], {

@@ -136,12 +136,18 @@ export interface TrainOptions {
   readonly maxGroupShare?: number;
   /** Shingle length in bytes for repeated content (default 16). */
   readonly gramBytes?: number;
+  /**
+   * Repeated content is looked for in at most this many bytes of samples (default 16 MiB): beyond
+   * it, in every k-th sample, the smallest k that fits. Heads and tails come from every sample.
+   */
+  readonly maxAnalyzedBytes?: number;
 }
 
 /** Default size of a trained dictionary. */
 export const DEFAULT_DICTIONARY_BYTES = 131072;
 
 const DEFAULT_GRAM = 16;
+const DEFAULT_MAX_ANALYZED_BYTES = 16 << 20;
 const P = 0x01000193;
 
 function gramHashes(doc: Uint8Array, GRAM: number): Uint32Array {
@@ -255,27 +261,40 @@ function sharedContent(
   maxBytes: number,
   GRAM: number,
   maxGroupShare: number,
+  maxAnalyzedBytes: number,
 ): Uint8Array {
   if (maxBytes < GRAM) return new Uint8Array(0);
   const groupCap = Math.floor(maxBytes * maxGroupShare);
+  // Above maxAnalyzedBytes, every k-th sample (the smallest k that fits): bounded time and memory.
+  let stride = 1;
+  for (
+    let analyzed = samples.reduce((n, s) => n + s.length, 0);
+    analyzed > maxAnalyzedBytes && stride < samples.length;
+  ) {
+    stride++;
+    analyzed = 0;
+    for (let i = 0; i < samples.length; i += stride) analyzed += samples[i]!.length;
+  }
   const byGroup = new Map<string, number[]>();
-  samples.forEach((_, i) => {
+  for (let i = 0; i < samples.length; i += stride) {
     const g = groups[i]!;
     const list = byGroup.get(g) ?? [];
     list.push(i);
     byGroup.set(g, list);
-  });
+  }
   const segments = new Map<number, Segment[]>();
   for (const [group, members] of byGroup) {
-    const hashes = members.map((i) => gramHashes(samples[i]!, GRAM));
+    // Shingle hashes are computed again in the second pass rather than kept (4 bytes per byte).
     const df = new ShingleCounts();
-    for (let k = 0; k < hashes.length; k++) df.addSample(hashes[k]!, k);
+    members.forEach((sampleIndex, k) => {
+      df.addSample(gramHashes(samples[sampleIndex]!, GRAM), k);
+    });
     const n = members.length;
     // A lone sample has nothing to share with: then everything in it counts.
     const minDf = n === 1 ? 1 : Math.max(2, Math.ceil(n * 0.05));
-    members.forEach((sampleIndex, k) => {
+    for (const sampleIndex of members) {
       const doc = samples[sampleIndex]!;
-      const hs = hashes[k]!;
+      const hs = gramHashes(doc, GRAM);
       let i = 0;
       while (i < hs.length) {
         if (df.get(hs[i]!) < minDf) {
@@ -298,7 +317,7 @@ function sharedContent(
         } else if (bucket) bucket.push({ bytes, density, group });
         else segments.set(key, [{ bytes, density, group }]);
       }
-    });
+    }
   }
   const ranked = [...segments.values()]
     .flat()
@@ -410,6 +429,9 @@ export function trainDictionary(samples: readonly Uint8Array[], options: TrainOp
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sampleTailBytes must be 0–sampleBytes");
   if (!(sharedShare >= 0 && sharedShare <= 1))
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, "sharedShare must be 0–1");
+  const maxAnalyzed = options.maxAnalyzedBytes ?? DEFAULT_MAX_ANALYZED_BYTES;
+  if (!Number.isInteger(maxAnalyzed) || maxAnalyzed < 1)
+    throw codecError(CodecErrorCode.INVALID_ARGUMENT, "maxAnalyzedBytes must be a positive integer");
   if (!Number.isInteger(GRAM) || GRAM < 4 || GRAM > 256)
     throw codecError(CodecErrorCode.INVALID_ARGUMENT, "gramBytes must be 4–256");
   if (samples.length === 0) throw codecError(CodecErrorCode.INVALID_ARGUMENT, "no samples to train on");
@@ -422,6 +444,7 @@ export function trainDictionary(samples: readonly Uint8Array[], options: TrainOp
     Math.floor(maxBytes * sharedShare),
     GRAM,
     options.maxGroupShare ?? 0.5,
+    maxAnalyzed,
   );
   const rest = sampleContent(samples, groups, maxBytes - shared.length, sampleBytes, tailBytes);
   if (shared.length + rest.length === 0)
