@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 
 const bin = join(import.meta.dirname, "../dist/bin.js");
 const run = (args: string[], input?: string | Uint8Array) =>
-  spawnSync(process.execPath, [bin, ...args], input === undefined ? {} : { input });
+  spawnSync(process.execPath, [bin, ...args], {
+    maxBuffer: 64 << 20,
+    ...(input === undefined ? {} : { input }),
+  });
 const JSON_BODY = JSON.stringify({
   model: "gpt-4o",
   messages: [
@@ -106,6 +109,33 @@ describe("m2m compress / decompress", () => {
     const small = run(["dict", "train", files[0]!, "-o", join(dir, "small.dict")]);
     expect(small.stderr.toString().trim().split("\n")).toHaveLength(1);
   });
+  it("--max-bytes sets the size limit both ways; hitting it says how to raise it", () => {
+    const size = Buffer.byteLength(JSON_BODY);
+    for (const cmd of [["compress"], ["compress", "--binary"]]) {
+      const small = run([...cmd, "--max-bytes", String(size - 1)], JSON_BODY);
+      expect(small.status).toBe(2);
+      expect(small.stderr.toString().trim()).toMatch(
+        /^m2m: WIRE_LIMIT_EXCEEDED: .* \(--max-bytes raises it; /,
+      );
+      const exact = run([...cmd, "--max-bytes", String(size)], JSON_BODY);
+      expect(exact.status).toBe(0);
+      expect(run(["decompress", "--max-bytes", String(size)], exact.stdout).stdout.toString()).toBe(
+        JSON_BODY,
+      );
+      const refused = run(["decompress", "--max-bytes", String(size - 1)], exact.stdout);
+      expect(refused.status).toBe(2);
+      expect(refused.stdout.length).toBe(0);
+    }
+    // Above the 16 MiB default only with the flag, on both ends.
+    const big = "x".repeat(17 * 1024 * 1024);
+    expect(run(["compress", "--binary"], big).status).toBe(2);
+    const frame = run(["compress", "--binary", "--max-bytes", String(32 << 20)], big);
+    expect(frame.status).toBe(0);
+    expect(run(["decompress"], frame.stdout).status).toBe(2);
+    expect(run(["decompress", "--max-bytes", String(32 << 20)], frame.stdout).stdout.length).toBe(big.length);
+    for (const bad of ["0", "-5", "1.5"])
+      expect(run(["compress", "--max-bytes", bad], JSON_BODY).status).toBe(2);
+  }, 120_000);
   it("bad input exits 2 with one line", () => {
     for (const [args, input] of [
       [["decompress"], "#M2M|1|!!!!"],
