@@ -19,16 +19,19 @@ export class CliExit extends Error {
   }
 }
 
+/** Read a file; failing that, exit 2 with `cannot read FILE: CODE`. */
+export async function readFileOrExit(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (cause) {
+    const code = (cause as { code?: string }).code ?? "EIO";
+    throw new CliExit(ExitCode.BAD_INPUT, `cannot read ${file}: ${code}`);
+  }
+}
+
 /** Read a file, or standard input when `file` is undefined or `-`. */
 export async function readInput(file: string | undefined): Promise<Uint8Array> {
-  if (file !== undefined && file !== "-") {
-    try {
-      return new Uint8Array(await readFile(file));
-    } catch (cause) {
-      const code = (cause as { code?: string }).code ?? "EIO";
-      throw new CliExit(ExitCode.BAD_INPUT, `cannot read ${file}: ${code}`);
-    }
-  }
+  if (file !== undefined && file !== "-") return readFileOrExit(file);
   const chunks: Uint8Array[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
   return new Uint8Array(Buffer.concat(chunks));

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import {
   type Algorithm,
   compressAsync,
@@ -10,7 +9,7 @@ import {
 import { M2MError, type WireLimits } from "@m2m/wire";
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
-import { CliExit, ExitCode, readInput, writeOutput } from "../io.js";
+import { CliExit, ExitCode, readFileOrExit, readInput, writeOutput } from "../io.js";
 
 interface CompressArgs {
   file: string | undefined;
@@ -55,16 +54,7 @@ export async function withSizeHint<T>(work: () => Promise<T>): Promise<T> {
 
 /** Read a `.dict` file written by `m2m dict train` (shared by compress and decompress). */
 export async function readDictionary(file: string): Promise<Dictionary> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (cause) {
-    throw new CliExit(
-      ExitCode.BAD_INPUT,
-      `cannot read ${file}: ${(cause as { code?: string }).code ?? "EIO"}`,
-    );
-  }
-  return decodeDictionaryFile(bytes);
+  return decodeDictionaryFile(await readFileOrExit(file));
 }
 
 /** `m2m compress [FILE]`: compress stdin or a file to an M2M text form (or a binary frame). */

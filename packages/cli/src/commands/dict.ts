@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import {
   DEFAULT_DICTIONARY_BYTES,
   encodeDictionaryFile,
@@ -7,7 +7,7 @@ import {
 } from "@m2m/codec";
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
-import { CliExit, ExitCode } from "../io.js";
+import { CliExit, ExitCode, readFileOrExit } from "../io.js";
 
 /** Inputs at least this large get a line on stderr before training (it takes a few seconds). */
 const PROGRESS_BYTES = 8_000_000;
@@ -21,14 +21,7 @@ async function readAll(files: readonly string[]): Promise<Uint8Array[]> {
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
-      try {
-        out[i] = new Uint8Array(await readFile(files[i]!));
-      } catch (cause) {
-        throw new CliExit(
-          ExitCode.BAD_INPUT,
-          `cannot read ${files[i]}: ${(cause as { code?: string }).code ?? "EIO"}`,
-        );
-      }
+      out[i] = await readFileOrExit(files[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { type FrameKey, parseKey, sealFrame, wipe } from "@m2m/crypto";
 import { decodeUtf8, detectFormat, encodeUtf8, WireFormat } from "@m2m/wire";
 import type { Argv } from "yargs";
 import type { M2MCommand } from "../command.js";
-import { CliExit, ExitCode, readInput, trimLineEnding, writeOutput } from "../io.js";
+import { CliExit, ExitCode, readFileOrExit, readInput, trimLineEnding, writeOutput } from "../io.js";
 
 interface SealArgs {
   file: string | undefined;
@@ -24,14 +23,7 @@ export async function loadFrameKey(
     throw new CliExit(ExitCode.BAD_INPUT, "give exactly one of --key or --key-file");
   let text = key;
   if (keyFile !== undefined) {
-    try {
-      text = (await readFile(keyFile, "utf8")).trim();
-    } catch (cause) {
-      throw new CliExit(
-        ExitCode.BAD_INPUT,
-        `cannot read ${keyFile}: ${(cause as { code?: string }).code ?? "EIO"}`,
-      );
-    }
+    text = new TextDecoder().decode(await readFileOrExit(keyFile)).trim();
   }
   return { id, key: parseKey(text ?? "", { length: 32 }) };
 }
