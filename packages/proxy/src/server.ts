@@ -556,8 +556,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const scanFirst = scanning && (block || metrics.inFlight > 1);
     let verdict = CLEAN_VERDICT;
     if (scanFirst) {
-      // Block: nothing is forwarded before the verdict (fail closed).
       verdict = scanner.scanRequest(toChatShape(route, body));
+      // Block: nothing is forwarded before the verdict (fail closed).
       if (block && verdict.action === "block") {
         recordVerdict(verdict, "request", true);
         sendJson(res, 400, blockBody(verdict, "request"), { "x-m2m-threats": threatHeader(verdict) });
