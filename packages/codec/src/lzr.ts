@@ -23,6 +23,7 @@ import {
 } from "./lzr-encode.js";
 import { MODEL_SIZE } from "./lzr-model.js";
 import { PROB_INIT, RangeEncoder } from "./lzr-range.js";
+import { WasmLzrDecoder } from "./lzr-wasm.js";
 
 export type { LzrEffort } from "./lzr-encode.js";
 
@@ -72,6 +73,8 @@ export class LzrContext {
   /** The encoder over `probs`, reset for each message (its output buffer is kept and grows). */
   readonly encoder: RangeEncoder = new RangeEncoder(this.probs, 1024);
   private priceTables: PriceTables | null = null;
+  /** The WebAssembly decoder for this dictionary (made on first decode; null where unavailable). */
+  private wasm: WasmLzrDecoder | null | undefined;
 
   /**
    * `primed`: the probabilities priming leaves for this dictionary, when already known (the shipped
@@ -102,6 +105,18 @@ export class LzrContext {
     }
     this.tables = dictionaryTables(priming);
     this.prev = new Int32Array(INITIAL_MESSAGE_ROOM);
+  }
+
+  /**
+   * The WebAssembly decoder for a message of `length` bytes: this context's own for messages up to
+   * {@link SHARED_WINDOW_LIMIT} (its memory grows to the largest and stays), a temporary one for
+   * larger messages; null where WebAssembly is unavailable.
+   */
+  wasmDecoder(length: number): WasmLzrDecoder | null {
+    const dictionary = this.window.subarray(0, this.dictLength);
+    if (length > SHARED_WINDOW_LIMIT) return WasmLzrDecoder.create(dictionary, this.primed);
+    if (this.wasm === undefined) this.wasm = WasmLzrDecoder.create(dictionary, this.primed);
+    return this.wasm;
   }
 
   /** Prices under the primed state (computed once). */
@@ -201,9 +216,16 @@ export function lzrEncode(ctx: LzrContext, input: Uint8Array, effort: LzrEffort 
 
 /**
  * Decode exactly `length` bytes. Distances and lengths are checked against the window and `length`,
- * so corrupt input fails with CODEC_CORRUPT and never writes past `length`.
+ * so corrupt input fails with CODEC_CORRUPT and never writes past `length`. WebAssembly decodes where
+ * the runtime has it (lzr-wasm.ts), else JavaScript ({@link lzrDecodeJs}); the two agree on every
+ * output and every error (tested).
  */
 export function lzrDecode(ctx: LzrContext, payload: Uint8Array, length: number): Uint8Array {
+  return ctx.wasmDecoder(length)?.decode(payload, length) ?? lzrDecodeJs(ctx, payload, length);
+}
+
+/** @internal the JavaScript decoder: the fallback of {@link lzrDecode}. */
+export function lzrDecodeJs(ctx: LzrContext, payload: Uint8Array, length: number): Uint8Array {
   const { window } = ctx.forMessage(length, false);
   ctx.probs.set(ctx.primed);
   decodeSymbols(window, ctx.probs, payload, ctx.dictLength, length);

@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { decodeBase64, M2MError } from "@m2m/wire";
+import { describe, expect, it } from "vitest";
+import { compileLzrDecoder, dataModule } from "../scripts/build-wasm.mjs";
+import { mutate, rng } from "../test/fuzz-helpers.js";
+import { createDictionary, getDefaultDictionary } from "./dictionary.js";
+import { lzrContext, lzrDecode, lzrDecodeJs, lzrEncode, SHARED_WINDOW_LIMIT } from "./lzr.js";
+import { lzrWasmAvailable } from "./lzr-wasm.js";
+import { LZR_WASM_BASE64 } from "./lzr-wasm-data.js";
+
+const chatDir = resolve(import.meta.dirname, "../../../../shared/corpus/chat");
+const corpus: Uint8Array[] = ["requests", "responses", "streams"].flatMap((folder) =>
+  readdirSync(join(chatDir, folder))
+    .sort()
+    .map((name) => new Uint8Array(readFileSync(join(chatDir, folder, name)))),
+);
+
+/** A decoder's answer: the bytes, or the M2MError code and message. */
+function outcome(decode: () => Uint8Array): string {
+  try {
+    return Buffer.from(decode()).toString("hex");
+  } catch (e) {
+    if (M2MError.isInstance(e)) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+}
+
+describe("WebAssembly LZR decoder", () => {
+  const ctx = lzrContext(getDefaultDictionary());
+
+  it("the shipped module is what assembly/lzr-decode.ts compiles to (else run scripts/build-wasm.mjs)", async () => {
+    const fresh = await compileLzrDecoder();
+    expect(Buffer.from(decodeBase64(LZR_WASM_BASE64)).equals(Buffer.from(fresh))).toBe(true);
+    expect(readFileSync(resolve(import.meta.dirname, "lzr-wasm-data.ts"), "utf8")).toBe(dataModule(fresh));
+  }, 60_000);
+
+  it("is used in this runtime", () => {
+    expect(lzrWasmAvailable()).toBe(true);
+    expect(ctx.wasmDecoder(100)).not.toBeNull();
+    expect(ctx.wasmDecoder(100)).toBe(ctx.wasmDecoder(5000));
+  });
+
+  it(`decodes every corpus file (${corpus.length}) exactly as the JavaScript decoder does`, () => {
+    for (const input of corpus) {
+      const packed = lzrEncode(ctx, input);
+      const wasm = lzrDecode(ctx, packed, input.length);
+      expect(Buffer.from(wasm).equals(Buffer.from(input))).toBe(true);
+      expect(Buffer.from(lzrDecodeJs(ctx, packed, input.length)).equals(Buffer.from(input))).toBe(true);
+    }
+  }, 60_000);
+
+  it("agrees with the JavaScript decoder on 20,000 mutated and random payloads: same bytes or same error", () => {
+    const r = rng(0x5eed);
+    const seeds = corpus.filter((b) => b.length <= 4096).slice(0, 60);
+    const packed = seeds.map((b) => lzrEncode(ctx, b));
+    let errors = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const k = n % seeds.length;
+      const payload = mutate(packed[k]!, r);
+      // Declared lengths around the true one, as a corrupt frame header could give.
+      const length = Math.max(0, seeds[k]!.length + Math.floor(r() * 9) - 4);
+      const wasm = outcome(() => lzrDecode(ctx, payload, length));
+      const js = outcome(() => lzrDecodeJs(ctx, payload, length));
+      if (wasm !== js) expect({ n, wasm, js }).toEqual({ n, wasm: js, js });
+      if (wasm.startsWith("CODEC_")) errors++;
+    }
+    // Both outcomes occur: the comparison covered errors and decoded bytes alike.
+    expect(errors).toBeGreaterThan(1000);
+    expect(errors).toBeLessThan(20_000);
+  }, 120_000);
+
+  it("grows its memory for a large message and decodes one past the shared limit in a temporary instance", () => {
+    const text = new TextEncoder().encode(
+      Array.from({ length: 50_000 }, (_, i) => `{"i":${i},"v":"${(i * 2654435761) % 100003}"}`).join("\n"),
+    );
+    expect(text.length).toBeGreaterThan(SHARED_WINDOW_LIMIT);
+    const own = ctx.wasmDecoder(SHARED_WINDOW_LIMIT);
+    expect(ctx.wasmDecoder(text.length)).not.toBe(own);
+    const packed = lzrEncode(ctx, text);
+    expect(Buffer.from(lzrDecode(ctx, packed, text.length)).equals(Buffer.from(text))).toBe(true);
+    const half = text.subarray(0, 600_000);
+    expect(Buffer.from(lzrDecode(ctx, lzrEncode(ctx, half), half.length)).equals(Buffer.from(half))).toBe(
+      true,
+    );
+    // After the large messages, small ones still decode in the grown memory.
+    const small = corpus[0]!;
+    expect(lzrDecode(ctx, lzrEncode(ctx, small), small.length)).toEqual(small);
+  }, 60_000);
+
+  it("each dictionary has its own decoder", () => {
+    const other = lzrContext(
+      createDictionary(new TextEncoder().encode("tool_call_id arguments ".repeat(40))),
+    );
+    const input = new TextEncoder().encode('{"tool_call_id":"c1","arguments":"{}"}');
+    const a = lzrEncode(ctx, input);
+    const b = lzrEncode(other, input);
+    expect(lzrDecode(other, b, input.length)).toEqual(input);
+    expect(lzrDecode(ctx, a, input.length)).toEqual(input);
+    expect(other.wasmDecoder(10)).not.toBe(ctx.wasmDecoder(10));
+  });
+});
