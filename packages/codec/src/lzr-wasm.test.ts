@@ -1,13 +1,22 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { decodeBase64, M2MError } from "@m2m/wire";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileLzrDecoder, dataModule } from "../scripts/build-wasm.mjs";
+import { compileAll, dataModule, MODULES } from "../scripts/build-wasm.mjs";
 import { mutate, rng } from "../test/fuzz-helpers.js";
 import { createDictionary, getDefaultDictionary } from "./dictionary.js";
-import { lzrContext, lzrDecode, lzrDecodeJs, lzrEncode, SHARED_WINDOW_LIMIT } from "./lzr.js";
+import {
+  FAST_EFFORT,
+  lzrContext,
+  lzrDecode,
+  lzrDecodeJs,
+  lzrEncode,
+  lzrEncodeJs,
+  SHARED_WINDOW_LIMIT,
+} from "./lzr.js";
 import { lzrWasmAvailable } from "./lzr-wasm.js";
-import { LZR_WASM_BASE64 } from "./lzr-wasm-data.js";
+import { LZR_DECODER_WASM_BASE64, LZR_ENCODER_WASM_BASE64 } from "./lzr-wasm-data.js";
 
 const chatDir = resolve(import.meta.dirname, "../../../../shared/corpus/chat");
 const corpus: Uint8Array[] = ["requests", "responses", "streams"].flatMap((folder) =>
@@ -26,14 +35,72 @@ function outcome(decode: () => Uint8Array): string {
   }
 }
 
-describe("WebAssembly LZR decoder", () => {
-  const ctx = lzrContext(getDefaultDictionary());
+const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 
-  it("the shipped module is what assembly/lzr-decode.ts compiles to (else run scripts/build-wasm.mjs)", async () => {
-    const fresh = await compileLzrDecoder();
-    expect(Buffer.from(decodeBase64(LZR_WASM_BASE64)).equals(Buffer.from(fresh))).toBe(true);
+describe("WebAssembly modules", () => {
+  it("the shipped modules are what assembly/ compiles to (else run scripts/build-wasm.mjs)", async () => {
+    const fresh = await compileAll();
+    expect(MODULES.map(([file]) => file)).toEqual(["lzr-decode.ts", "lzr-encode.ts"]);
+    expect(same(decodeBase64(LZR_DECODER_WASM_BASE64), fresh[0]!)).toBe(true);
+    expect(same(decodeBase64(LZR_ENCODER_WASM_BASE64), fresh[1]!)).toBe(true);
     expect(readFileSync(resolve(import.meta.dirname, "lzr-wasm-data.ts"), "utf8")).toBe(dataModule(fresh));
   }, 60_000);
+});
+
+describe("WebAssembly LZR encoder (lazy parse)", () => {
+  const ctx = lzrContext(getDefaultDictionary());
+
+  it("is used in this runtime", () => {
+    expect(ctx.wasmEncoder()).not.toBeNull();
+    expect(ctx.wasmEncoder()).toBe(ctx.wasmEncoder());
+  });
+
+  it(`codes every corpus file (${corpus.length}) to the JavaScript encoder's bytes exactly`, () => {
+    for (const input of corpus) {
+      const wasm = ctx.wasmEncoder()!.encode(input, FAST_EFFORT.depth, FAST_EFFORT.nice);
+      expect(wasm).not.toBeNull();
+      expect(same(wasm!, lzrEncodeJs(ctx, input))).toBe(true);
+    }
+  }, 60_000);
+
+  it("matches the JavaScript encoder on random bytes, text and repeats, message after message", () => {
+    const inputs = fc.oneof(
+      fc.uint8Array({ maxLength: 3000 }),
+      fc.string({ maxLength: 2000 }).map((s) => new TextEncoder().encode(s)),
+      fc
+        .tuple(fc.string({ minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 300 }))
+        .map(([s, n]) => new TextEncoder().encode(s.repeat(n))),
+    );
+    fc.assert(
+      fc.property(inputs, (input) => {
+        const wasm = lzrEncode(ctx, input);
+        expect(same(wasm, lzrEncodeJs(ctx, input))).toBe(true);
+        expect(same(lzrDecode(ctx, wasm, input.length), input)).toBe(true);
+      }),
+      { numRuns: 600 },
+    );
+  }, 120_000);
+
+  it("a user dictionary gets its own encoder with the same bytes as JavaScript", () => {
+    const user = lzrContext(
+      createDictionary(new TextEncoder().encode('{"tool":"lookup","args":{}} '.repeat(50))),
+    );
+    expect(user.wasmEncoder()).not.toBe(ctx.wasmEncoder());
+    const input = new TextEncoder().encode('{"tool":"lookup","args":{"id":42}} and {"tool":"lookup"}');
+    expect(same(lzrEncode(user, input), lzrEncodeJs(user, input))).toBe(true);
+  });
+
+  it("falls back to JavaScript past the shared size limit and for a search deeper than its pair buffer", () => {
+    const big = new Uint8Array(SHARED_WINDOW_LIMIT + 10).map((_, i) => (i * 7919) % 251);
+    expect(same(lzrDecode(ctx, lzrEncode(ctx, big), big.length), big)).toBe(true);
+    const deep = { depth: 400, nice: 64, parser: "lazy" } as const;
+    expect(ctx.wasmEncoder()!.encode(corpus[0]!, deep.depth, deep.nice)).toBeNull();
+    expect(same(lzrEncode(ctx, corpus[0]!, deep), lzrEncodeJs(ctx, corpus[0]!, deep))).toBe(true);
+  }, 60_000);
+});
+
+describe("WebAssembly LZR decoder", () => {
+  const ctx = lzrContext(getDefaultDictionary());
 
   it("is used in this runtime", () => {
     expect(lzrWasmAvailable()).toBe(true);

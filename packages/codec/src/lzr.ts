@@ -23,7 +23,7 @@ import {
 } from "./lzr-encode.js";
 import { MODEL_SIZE } from "./lzr-model.js";
 import { PROB_INIT, RangeEncoder } from "./lzr-range.js";
-import { WasmLzrDecoder } from "./lzr-wasm.js";
+import { WasmLzrDecoder, WasmLzrEncoder } from "./lzr-wasm.js";
 
 export type { LzrEffort } from "./lzr-encode.js";
 
@@ -73,8 +73,9 @@ export class LzrContext {
   /** The encoder over `probs`, reset for each message (its output buffer is kept and grows). */
   readonly encoder: RangeEncoder = new RangeEncoder(this.probs, 1024);
   private priceTables: PriceTables | null = null;
-  /** The WebAssembly decoder for this dictionary (made on first decode; null where unavailable). */
+  /** The WebAssembly decoder and lazy-parse encoder (made on first use; null where unavailable). */
   private wasm: WasmLzrDecoder | null | undefined;
+  private wasmEncoderState: WasmLzrEncoder | null | undefined;
 
   /**
    * `primed`: the probabilities priming leaves for this dictionary, when already known (the shipped
@@ -117,6 +118,18 @@ export class LzrContext {
     if (length > SHARED_WINDOW_LIMIT) return WasmLzrDecoder.create(dictionary, this.primed);
     if (this.wasm === undefined) this.wasm = WasmLzrDecoder.create(dictionary, this.primed);
     return this.wasm;
+  }
+
+  /** The WebAssembly lazy-parse encoder for this dictionary (messages up to {@link SHARED_WINDOW_LIMIT}). */
+  wasmEncoder(): WasmLzrEncoder | null {
+    if (this.wasmEncoderState === undefined)
+      this.wasmEncoderState = WasmLzrEncoder.create(
+        this.window.subarray(0, this.dictLength),
+        this.primed,
+        this.tables,
+        this.prices,
+      );
+    return this.wasmEncoderState;
   }
 
   /** Prices under the primed state (computed once). */
@@ -200,8 +213,21 @@ export function shippedPrimed(): Uint16Array {
   return out;
 }
 
-/** Compress `input` against the dictionary. The output does not carry the length: the frame does. */
+/**
+ * Compress `input` against the dictionary. The output does not carry the length: the frame does. The
+ * lazy parse (effort "fast") runs in WebAssembly where the runtime has it, for messages up to
+ * {@link SHARED_WINDOW_LIMIT}, with the JavaScript encoder's output exactly (tested).
+ */
 export function lzrEncode(ctx: LzrContext, input: Uint8Array, effort: LzrEffort = FAST_EFFORT): Uint8Array {
+  if (effort.parser === "lazy" && input.length <= SHARED_WINDOW_LIMIT) {
+    const out = ctx.wasmEncoder()?.encode(input, effort.depth, effort.nice);
+    if (out) return out;
+  }
+  return lzrEncodeJs(ctx, input, effort);
+}
+
+/** @internal the JavaScript encoder: every parse, and the fallback of {@link lzrEncode}. */
+export function lzrEncodeJs(ctx: LzrContext, input: Uint8Array, effort: LzrEffort = FAST_EFFORT): Uint8Array {
   const chains = ctx.chains(ctx.forMessage(input.length, true));
   chains.window.set(input, ctx.dictLength);
   ctx.probs.set(ctx.primed);
