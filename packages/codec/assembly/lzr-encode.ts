@@ -140,7 +140,7 @@ function encodeTree(base: i32, bits: i32, value: i32): void {
   let m: i32 = 1;
   for (let i = bits - 1; i >= 0; i--) {
     const bit = (value >>> i) & 1;
-    const at = probs + (<usize>(base + m) << 1);
+    const at = probs + ((<usize>(base + m)) << 1);
     const p: u32 = <u32>load<u16>(at);
     const bound: u32 = (r >> 11) * p;
     if (bit === 0) {
@@ -185,7 +185,7 @@ function encodeMatchedLiteral(base: i32, byte: i32, matchByte: i32): void {
     mb <<= 1;
     const matchBit = mb & offs;
     const bit = (byte >>> i) & 1;
-    const at = probs + (<usize>(base + offs + matchBit + symbol) << 1);
+    const at = probs + ((<usize>(base + offs + matchBit + symbol)) << 1);
     const p: u32 = <u32>load<u16>(at);
     const bound: u32 = (r >> 11) * p;
     if (bit === 0) {

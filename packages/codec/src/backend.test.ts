@@ -1,9 +1,16 @@
 import { createRequire } from "node:module";
+import zlib from "node:zlib";
 import { CodecId, crc32, encodeV2Frame, Schema } from "@m2m/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { codeOf } from "../test/fuzz-helpers.js";
-import { type BrotliWasmModule, createNodeBackend, createPortableBackend } from "./backend.js";
+import {
+  type BrotliWasmModule,
+  createNodeBackend,
+  createPortableBackend,
+  frameCrc32,
+  selectCrc32,
+} from "./backend.js";
 import { compress, decompress } from "./codec.js";
 import { getDefaultDictionary } from "./dictionary.js";
 import { CodecErrorCode } from "./errors.js";
@@ -49,6 +56,38 @@ describe("backends decode each other's output", () => {
     expect(
       decompress(compress("hello hello hello hello hello", { algorithm: "dict", backend: bare })),
     ).toEqual(new TextEncoder().encode("hello hello hello hello hello"));
+  });
+});
+
+describe("frame checksum seam", () => {
+  const native = selectCrc32(zlib);
+  const fallback = selectCrc32(null);
+  it("zlib's CRC-32 and the portable one agree (and frames use the native one here)", () => {
+    expect(typeof zlib.crc32).toBe("function");
+    for (const f of [native, fallback, frameCrc32]) {
+      expect(f(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+      expect(f(new Uint8Array(0))).toBe(0);
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), fc.nat(64), (bytes, at) => {
+        const view = bytes.subarray(Math.min(at, bytes.length));
+        expect(native(view)).toBe(crc32(view) >>> 0);
+        expect(fallback(view)).toBe(crc32(view) >>> 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("a runtime without zlib.crc32 gets the portable function", () => {
+    let called = false;
+    const spy = selectCrc32({
+      crc32: (b: Uint8Array) => {
+        called = true;
+        return zlib.crc32(b);
+      },
+    });
+    expect(spy(Uint8Array.of(1, 2, 3))).toBe(crc32(Uint8Array.of(1, 2, 3)) >>> 0);
+    expect(called).toBe(true);
+    expect(selectCrc32({})(Uint8Array.of(1, 2, 3))).toBe(crc32(Uint8Array.of(1, 2, 3)) >>> 0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { crc32 as portableCrc32 } from "@m2m/wire";
 import { deflateSync, Inflate } from "fflate";
 import { CodecErrorCode, codecError } from "./errors.js";
 
@@ -57,6 +58,8 @@ interface NodeZlib {
   brotliDecompressSync(data: Uint8Array, options: object): Uint8Array;
   deflateRawSync(data: Uint8Array, options: object): Uint8Array;
   inflateRawSync(data: Uint8Array, options: object): Uint8Array;
+  /** Node ≥ 20.15 and ≥ 22.2. */
+  crc32?: (data: Uint8Array, value?: number) => number;
   constants: Record<string, number>;
 }
 
@@ -75,6 +78,20 @@ function wrapZlibError(e: unknown, max: number): Error {
   if (code === "ERR_BUFFER_TOO_LARGE") return limitError(max);
   return codecError(CodecErrorCode.CORRUPT, "compressed stream is malformed or truncated");
 }
+
+/**
+ * @internal The frame checksum for a runtime: zlib's native CRC-32 where `zlib` has one, else
+ * @m2m/wire's portable one (both CRC-32/ISO-HDLC, tested equal).
+ */
+export function selectCrc32(z: Pick<NodeZlib, "crc32"> | null): (bytes: Uint8Array) => number {
+  const native = z?.crc32;
+  return typeof native === "function"
+    ? (bytes) => native(bytes, 0) >>> 0
+    : (bytes) => portableCrc32(bytes) >>> 0;
+}
+
+/** @internal CRC-32 of frame checksums (v1 and v2), through the seam above. */
+export const frameCrc32: (bytes: Uint8Array) => number = selectCrc32(nodeZlib());
 
 /** The Node backend (built-in zlib), or null when the runtime has no `node:zlib`. */
 export function createNodeBackend(): CompressionBackend | null {

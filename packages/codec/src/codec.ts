@@ -1,7 +1,6 @@
 import {
   CodecId,
   checkLimit,
-  crc32,
   decodeUtf8,
   decodeV2Frame,
   detectFormat,
@@ -22,7 +21,7 @@ import {
   WireFormat,
   type WireLimits,
 } from "@m2m/wire";
-import { type CompressionBackend, getDefaultBackend } from "./backend.js";
+import { type CompressionBackend, frameCrc32, getDefaultBackend } from "./backend.js";
 import {
   contextDictionary,
   type Dictionary,
@@ -163,7 +162,7 @@ export function buildFrame(
     codecParams: parts.params ?? EMPTY,
     routing,
     originalLength: original.length,
-    crc32: parts.checksum ? crc32(original) : null,
+    crc32: parts.checksum ? frameCrc32(original) : null,
     payload: parts.payload,
   });
 }
@@ -400,7 +399,7 @@ export function verifyDecoded(frame: V2Frame, out: Uint8Array): void {
       `decoded ${out.length} bytes, header says ${frame.originalLength}`,
     );
   }
-  if (frame.crc32 !== null && crc32(out) >>> 0 !== frame.crc32 >>> 0) {
+  if (frame.crc32 !== null && frameCrc32(out) !== frame.crc32 >>> 0) {
     throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, "decoded bytes do not match the frame checksum");
   }
 }

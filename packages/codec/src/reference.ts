@@ -1,6 +1,5 @@
 import {
   checkLimit,
-  crc32,
   decodeBase64,
   decodeUtf8,
   decodeV1Frame,
@@ -20,7 +19,7 @@ import {
   v1TextToBinary,
   type WireLimits,
 } from "@m2m/wire";
-import { type CompressionBackend, getDefaultBackend } from "./backend.js";
+import { type CompressionBackend, frameCrc32, getDefaultBackend } from "./backend.js";
 import { CodecErrorCode, codecError } from "./errors.js";
 import {
   requireTokenizer,
@@ -76,7 +75,7 @@ export function encodeM2MV1(
   const payload = compressed
     ? backend.brotliCompress(bytes, { quality: REFERENCE_BROTLI.v1Quality, lgwin: REFERENCE_BROTLI.lgwin })
     : bytes;
-  return encodeV1Frame({ routing, compressed, payload, crc32: crc32(bytes) });
+  return encodeV1Frame({ routing, compressed, payload, crc32: frameCrc32(bytes) });
 }
 
 /** Decode a binary or text `#M2M|1|` frame to the original JSON bytes (CRC, UTF-8 and size checked). */
@@ -100,7 +99,7 @@ export function decodeM2MV1(
     checkLimit("maxDecodedBytes", f.payload.length, limits.maxDecodedBytes);
     out = f.payload;
   }
-  if (crc32(out) >>> 0 !== f.crc32 >>> 0)
+  if (frameCrc32(out) !== f.crc32 >>> 0)
     throw codecError(CodecErrorCode.CHECKSUM_MISMATCH, "v1 payload checksum mismatch");
   decodeUtf8(out); // the reference refuses non-UTF-8 payloads
   return out;
