@@ -14,6 +14,7 @@ import {
   lzrEncode,
   lzrEncodeJs,
   SHARED_WINDOW_LIMIT,
+  WASM_KEPT_MESSAGE_BYTES,
 } from "./lzr.js";
 import { lzrWasmAvailable } from "./lzr-wasm.js";
 import { LZR_DECODER_WASM_BASE64, LZR_ENCODER_WASM_BASE64 } from "./lzr-wasm-data.js";
@@ -50,14 +51,22 @@ describe("WebAssembly modules", () => {
 describe("WebAssembly LZR encoder (lazy parse)", () => {
   const ctx = lzrContext(getDefaultDictionary());
 
-  it("is used in this runtime", () => {
-    expect(ctx.wasmEncoder()).not.toBeNull();
-    expect(ctx.wasmEncoder()).toBe(ctx.wasmEncoder());
+  it("is used in this runtime: kept for messages up to 64 KiB, temporary up to 1 MiB, none above", () => {
+    expect(ctx.wasmEncoder(100)).not.toBeNull();
+    expect(ctx.wasmEncoder(100)).toBe(ctx.wasmEncoder(WASM_KEPT_MESSAGE_BYTES));
+    const temporary = ctx.wasmEncoder(WASM_KEPT_MESSAGE_BYTES + 1);
+    expect(temporary).not.toBeNull();
+    expect(temporary).not.toBe(ctx.wasmEncoder(100));
+    expect(ctx.wasmEncoder(SHARED_WINDOW_LIMIT + 1)).toBeNull();
+    const input = corpus.find((b) => b.length > 2000)!;
+    expect(
+      same(temporary!.encode(input, FAST_EFFORT.depth, FAST_EFFORT.nice)!, lzrEncodeJs(ctx, input)),
+    ).toBe(true);
   });
 
   it(`codes every corpus file (${corpus.length}) to the JavaScript encoder's bytes exactly`, () => {
     for (const input of corpus) {
-      const wasm = ctx.wasmEncoder()!.encode(input, FAST_EFFORT.depth, FAST_EFFORT.nice);
+      const wasm = ctx.wasmEncoder(input.length)!.encode(input, FAST_EFFORT.depth, FAST_EFFORT.nice);
       expect(wasm).not.toBeNull();
       expect(same(wasm!, lzrEncodeJs(ctx, input))).toBe(true);
     }
@@ -85,16 +94,21 @@ describe("WebAssembly LZR encoder (lazy parse)", () => {
     const user = lzrContext(
       createDictionary(new TextEncoder().encode('{"tool":"lookup","args":{}} '.repeat(50))),
     );
-    expect(user.wasmEncoder()).not.toBe(ctx.wasmEncoder());
+    expect(user.wasmEncoder(10)).not.toBe(ctx.wasmEncoder(10));
     const input = new TextEncoder().encode('{"tool":"lookup","args":{"id":42}} and {"tool":"lookup"}');
     expect(same(lzrEncode(user, input), lzrEncodeJs(user, input))).toBe(true);
   });
 
-  it("falls back to JavaScript past the shared size limit and for a search deeper than its pair buffer", () => {
+  it("a 200 KB message (temporary instance) codes to the JavaScript bytes; past 1 MiB and for a search deeper than its pair buffer JavaScript runs", () => {
+    const text = new TextEncoder().encode(
+      Array.from({ length: 9000 }, (_, i) => `{"turn":${i},"note":"${(i * 40503) % 9973}"}`).join(","),
+    );
+    expect(text.length).toBeGreaterThan(WASM_KEPT_MESSAGE_BYTES);
+    expect(same(lzrEncode(ctx, text), lzrEncodeJs(ctx, text))).toBe(true);
     const big = new Uint8Array(SHARED_WINDOW_LIMIT + 10).map((_, i) => (i * 7919) % 251);
     expect(same(lzrDecode(ctx, lzrEncode(ctx, big), big.length), big)).toBe(true);
     const deep = { depth: 400, nice: 64, parser: "lazy" } as const;
-    expect(ctx.wasmEncoder()!.encode(corpus[0]!, deep.depth, deep.nice)).toBeNull();
+    expect(ctx.wasmEncoder(corpus[0]!.length)!.encode(corpus[0]!, deep.depth, deep.nice)).toBeNull();
     expect(same(lzrEncode(ctx, corpus[0]!, deep), lzrEncodeJs(ctx, corpus[0]!, deep))).toBe(true);
   }, 60_000);
 });

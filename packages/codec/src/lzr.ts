@@ -53,6 +53,9 @@ interface WindowState {
   readonly prev: Int32Array;
 }
 
+/** Largest message a context's own WebAssembly encoder takes (larger ones get a temporary one). */
+export const WASM_KEPT_MESSAGE_BYTES = 65536;
+
 /** Room for a message kept by a new context (grown on demand). */
 const INITIAL_MESSAGE_ROOM = 4096;
 
@@ -120,15 +123,18 @@ export class LzrContext {
     return this.wasm;
   }
 
-  /** The WebAssembly lazy-parse encoder for this dictionary (messages up to {@link SHARED_WINDOW_LIMIT}). */
-  wasmEncoder(): WasmLzrEncoder | null {
-    if (this.wasmEncoderState === undefined)
-      this.wasmEncoderState = WasmLzrEncoder.create(
-        this.window.subarray(0, this.dictLength),
-        this.primed,
-        this.tables,
-        this.prices,
-      );
+  /**
+   * The WebAssembly lazy-parse encoder for a message of `length` bytes: this context's own for
+   * messages up to {@link WASM_KEPT_MESSAGE_BYTES} (its memory, ~1.4 MiB for a 128 KiB dictionary,
+   * grows by ~19 bytes per message byte to the largest and stays), a temporary one up to
+   * {@link SHARED_WINDOW_LIMIT}; null above that or where WebAssembly is unavailable.
+   */
+  wasmEncoder(length: number): WasmLzrEncoder | null {
+    if (length > SHARED_WINDOW_LIMIT) return null;
+    const make = () =>
+      WasmLzrEncoder.create(this.window.subarray(0, this.dictLength), this.primed, this.tables, this.prices);
+    if (length > WASM_KEPT_MESSAGE_BYTES) return make();
+    if (this.wasmEncoderState === undefined) this.wasmEncoderState = make();
     return this.wasmEncoderState;
   }
 
@@ -219,8 +225,8 @@ export function shippedPrimed(): Uint16Array {
  * {@link SHARED_WINDOW_LIMIT}, with the JavaScript encoder's output exactly (tested).
  */
 export function lzrEncode(ctx: LzrContext, input: Uint8Array, effort: LzrEffort = FAST_EFFORT): Uint8Array {
-  if (effort.parser === "lazy" && input.length <= SHARED_WINDOW_LIMIT) {
-    const out = ctx.wasmEncoder()?.encode(input, effort.depth, effort.nice);
+  if (effort.parser === "lazy") {
+    const out = ctx.wasmEncoder(input.length)?.encode(input, effort.depth, effort.nice);
     if (out) return out;
   }
   return lzrEncodeJs(ctx, input, effort);
