@@ -5,19 +5,21 @@
 // probabilities and input in linear memory (layout: src/lzr-wasm.ts). The JavaScript decoder stays
 // as the fallback where WebAssembly is unavailable; tests hold the two to the same outputs and errors.
 
-const IS_MATCH: i32 = 0;
-const IS_REP: i32 = 12;
-const IS_REP_G0: i32 = 24;
-const IS_REP_G1: i32 = 36;
-const IS_REP_G2: i32 = 48;
-const IS_REP0_LONG: i32 = 60;
-const LEN: i32 = 72;
-const REP_LEN: i32 = 346;
-const DIST_SLOT: i32 = 620;
-const ALIGN: i32 = 1000;
-const LITERAL: i32 = 1016;
-const MIN_MATCH: i32 = 2;
-const TOP: u32 = 1 << 24;
+import {
+  ALIGN,
+  DIST_SLOT,
+  IS_MATCH,
+  IS_REP,
+  IS_REP_G0,
+  IS_REP_G1,
+  IS_REP_G2,
+  IS_REP0_LONG,
+  LEN,
+  LITERAL,
+  MIN_MATCH,
+  REP_LEN,
+  TOP,
+} from "./model";
 
 /** Results other than 0 (src/lzr-wasm.ts turns them into CODEC_CORRUPT errors). */
 const DISTANCE_BEFORE_WINDOW: i32 = -1;
@@ -25,7 +27,7 @@ const MATCH_PAST_LENGTH: i32 = -2;
 const INPUT_ENDS_EARLY: i32 = -3;
 const TRAILING_BYTES: i32 = -4;
 
-/** The model layout's offsets above must match src/lzr-model.ts: checked by src/lzr-wasm.ts. */
+/** One offset of the model layout, checked against src/lzr-model.ts by src/lzr-wasm.ts. */
 export function layout(): i32 {
   return LITERAL;
 }

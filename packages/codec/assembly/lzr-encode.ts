@@ -4,19 +4,24 @@
 // output is byte-identical to the JavaScript encoder's (tested). Tables and buffers live in linear
 // memory at addresses set by src/lzr-wasm.ts through configure().
 
-const IS_MATCH: i32 = 0;
-const IS_REP: i32 = 12;
-const IS_REP_G0: i32 = 24;
-const IS_REP_G1: i32 = 36;
-const IS_REP_G2: i32 = 48;
-const IS_REP0_LONG: i32 = 60;
-const LEN: i32 = 72;
-const REP_LEN: i32 = 346;
-const DIST_SLOT: i32 = 620;
-const ALIGN: i32 = 1000;
-const LITERAL: i32 = 1016;
-const MIN_MATCH: i32 = 2;
-const MAX_MATCH: i32 = 273;
+import {
+  ALIGN,
+  DIST_SLOT,
+  IS_MATCH,
+  IS_REP,
+  IS_REP_G0,
+  IS_REP_G1,
+  IS_REP_G2,
+  IS_REP0_LONG,
+  LEN,
+  LITERAL,
+  MAX_MATCH,
+  MIN_MATCH,
+  PROB_ONE,
+  REP_LEN,
+  TOP,
+} from "./model";
+
 const HASH_BITS: i32 = 16;
 const HASH4_BITS: i32 = 15;
 const HASH3_BITS: i32 = 14;
@@ -28,8 +33,6 @@ const LAZY_MARGIN: i32 = 64;
 const LAZY_LOOKAHEAD_BELOW: i32 = 16;
 const SKIP_INSIDE: i32 = 32;
 const SKIP_KEEP: i32 = 8;
-const PROB_ONE: u32 = 2048;
-const TOP: u32 = 1 << 24;
 
 // Addresses (configure()).
 let classes: usize = 0;

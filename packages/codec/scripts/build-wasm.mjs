@@ -4,7 +4,7 @@
 // package ships the compiled bytes, so installing it compiles nothing). Run after any change to
 // assembly/ or the LZR model (from the repo root): node packages/codec/scripts/build-wasm.mjs
 // A test fails while the shipped bytes differ from what this compiles.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
@@ -24,9 +24,14 @@ export const MODULES = [
 export async function compileModule(file) {
   let binary = null;
   const errors = [];
-  const source = readFileSync(join(here, "../assembly", file), "utf8");
   const { error } = await asc.main([file, "--outFile", "out.wasm", ...ASC_OPTIONS], {
-    readFile: (name) => (name === file ? source : null),
+    // Sources come from assembly/ only (the modules import ./model.ts); anything else is not there.
+    readFile: (name) => {
+      const path = join(here, "../assembly", name);
+      return dirname(path) === join(here, "../assembly") && existsSync(path)
+        ? readFileSync(path, "utf8")
+        : null;
+    },
     writeFile: (name, contents) => {
       if (name.endsWith(".wasm")) binary = contents;
     },
