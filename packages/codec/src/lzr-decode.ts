@@ -24,7 +24,17 @@ import {
 } from "./lzr-model.js";
 import { TOP_FLIPPED } from "./lzr-range.js";
 
-const corrupt = (why: string) => codecError(CodecErrorCode.CORRUPT, `LZR stream is corrupt: ${why}`);
+/** Why a stream is corrupt (the WebAssembly decoder reports the same, lzr-wasm.ts). */
+export const LZR_CORRUPT = {
+  DISTANCE: "distance before the window",
+  PAST_LENGTH: "match runs past the declared length",
+  ENDS_EARLY: "input ends early",
+  TRAILING: "trailing bytes",
+} as const;
+
+/** @internal the CODEC_CORRUPT error for `why`. */
+export const lzrCorrupt = (why: string): Error =>
+  codecError(CodecErrorCode.CORRUPT, `LZR stream is corrupt: ${why}`);
 
 /** State after a literal, indexed by state (spec §10.2). */
 const AFTER_LITERAL = Uint8Array.of(0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5);
@@ -212,7 +222,7 @@ export function decodeSymbols(
       }
       if (which === -1) {
         const src = pos - rep0 - 1;
-        if (src < 0) throw corrupt("distance before the window");
+        if (src < 0) throw lzrCorrupt(LZR_CORRUPT.DISTANCE);
         w[pos] = w[src]!;
         pos++;
         state = state < 7 ? 9 : 11;
@@ -320,7 +330,7 @@ export function decodeSymbols(
       if (slot < 4) rep0 = slot;
       else {
         // Slots 62 and 63 start at 2^31, beyond any window: refused here so distances stay int32.
-        if (slot >= 62) throw corrupt("distance before the window");
+        if (slot >= 62) throw lzrCorrupt(LZR_CORRUPT.DISTANCE);
         const footer = (slot >>> 1) - 1;
         let dist = (2 | (slot & 1)) << footer;
         let reverseBase: number;
@@ -374,8 +384,8 @@ export function decodeSymbols(
     }
 
     let src = pos - rep0 - 1;
-    if (src < 0) throw corrupt("distance before the window");
-    if (len > end - pos) throw corrupt("match runs past the declared length");
+    if (src < 0) throw lzrCorrupt(LZR_CORRUPT.DISTANCE);
+    if (len > end - pos) throw lzrCorrupt(LZR_CORRUPT.PAST_LENGTH);
     if (len >= 32 && rep0 >= len) {
       w.copyWithin(pos, src, src + len);
       pos += len;
@@ -384,6 +394,6 @@ export function decodeSymbols(
       while (pos < stop) w[pos++] = w[src++]!;
     }
   }
-  if (ip > inLen + 4) throw corrupt("input ends early");
-  if (ip < inLen) throw corrupt("trailing bytes");
+  if (ip > inLen + 4) throw lzrCorrupt(LZR_CORRUPT.ENDS_EARLY);
+  if (ip < inLen) throw lzrCorrupt(LZR_CORRUPT.TRAILING);
 }

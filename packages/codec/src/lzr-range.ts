@@ -237,12 +237,19 @@ export class RangeEncoder {
       }
     }
     for (let i = 0; i < 5; i++) this.shiftLow();
-    // Only the four flushed bytes may be dropped: the decoder accepts at most four missing bytes.
-    let end = this.length;
-    while (end > 1 && end > this.length - 4 && this.out[end - 1] === 0) end--;
-    // The first byte of the carry scheme is always zero and is not sent.
-    const bytes = this.out.slice(1, end);
+    const bytes = sentBytes(this.out, 0, this.length);
     if (this.out.length > MAX_KEPT_OUTPUT) this.out = new Uint8Array(1024);
     return bytes;
   }
+}
+
+/**
+ * The bytes of a flushed stream at out[from, from + length) that are sent (also for the WebAssembly
+ * encoder's output): only the four flushed bytes may be dropped when zero (the decoder reads at most
+ * four missing bytes as zero), and the first byte of the carry scheme, always zero, is not sent.
+ */
+export function sentBytes(out: Uint8Array, from: number, length: number): Uint8Array {
+  let end = length;
+  while (end > 1 && end > length - 4 && out[from + end - 1] === 0) end--;
+  return out.slice(from + 1, from + end);
 }

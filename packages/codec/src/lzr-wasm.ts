@@ -4,10 +4,10 @@
 // brotli's 1.05–1.14 ms, in the same runs). Where a runtime has no WebAssembly, or refuses to
 // compile it, lzr.ts uses the JavaScript coders.
 import { decodeBase64 } from "@m2m/wire";
-import { CodecErrorCode, codecError } from "./errors.js";
+import { LZR_CORRUPT, lzrCorrupt } from "./lzr-decode.js";
 import type { DictionaryTables, PriceTables } from "./lzr-encode.js";
 import { LITERAL, LITERAL_CLASS, MODEL_SIZE, SPECIAL_OFFSET } from "./lzr-model.js";
-import { PRICE } from "./lzr-range.js";
+import { PRICE, sentBytes } from "./lzr-range.js";
 import { LZR_DECODER_WASM_BASE64, LZR_ENCODER_WASM_BASE64 } from "./lzr-wasm-data.js";
 
 interface DecoderExports {
@@ -34,11 +34,12 @@ const PRIMED = PROBS + MODEL_SIZE * 2;
 const WINDOW = Math.ceil((PRIMED + MODEL_SIZE * 2) / 65536) * 65536;
 const PAGE = 65536;
 
+/** The decoder's results other than 0 (assembly/lzr-decode.ts), as lzr-decode.ts words them. */
 const WHY: Record<number, string> = {
-  [-1]: "distance before the window",
-  [-2]: "match runs past the declared length",
-  [-3]: "input ends early",
-  [-4]: "trailing bytes",
+  [-1]: LZR_CORRUPT.DISTANCE,
+  [-2]: LZR_CORRUPT.PAST_LENGTH,
+  [-3]: LZR_CORRUPT.ENDS_EARLY,
+  [-4]: LZR_CORRUPT.TRAILING,
 };
 
 let compiled: { decoder: WebAssembly.Module; encoder: WebAssembly.Module } | null | undefined;
@@ -137,8 +138,7 @@ export class WasmLzrDecoder {
       // A trap (an access outside memory) cannot happen for checked input; fail closed if it does.
       result = -5;
     }
-    if (result !== 0)
-      throw codecError(CodecErrorCode.CORRUPT, `LZR stream is corrupt: ${WHY[result] ?? "decoder trap"}`);
+    if (result !== 0) throw lzrCorrupt(WHY[result] ?? "decoder trap");
     return bytes.slice(start, start + length);
   }
 }
@@ -275,11 +275,6 @@ export class WasmLzrEncoder {
       depth,
       nice,
     );
-    if (length < 0) return null;
-    // As RangeEncoder.finish: up to four trailing zero bytes of the flush are dropped, and the
-    // always-zero first byte is not sent.
-    let end = length;
-    while (end > 1 && end > length - 4 && bytes[out + end - 1] === 0) end--;
-    return bytes.slice(out + 1, out + end);
+    return length < 0 ? null : sentBytes(bytes, out, length);
   }
 }

@@ -117,10 +117,10 @@ export class LzrContext {
    * larger messages; null where WebAssembly is unavailable.
    */
   wasmDecoder(length: number): WasmLzrDecoder | null {
-    const dictionary = this.window.subarray(0, this.dictLength);
-    if (length > SHARED_WINDOW_LIMIT) return WasmLzrDecoder.create(dictionary, this.primed);
-    if (this.wasm === undefined) this.wasm = WasmLzrDecoder.create(dictionary, this.primed);
-    return this.wasm;
+    if (length <= SHARED_WINDOW_LIMIT && this.wasm !== undefined) return this.wasm;
+    const made = WasmLzrDecoder.create(this.window.subarray(0, this.dictLength), this.primed);
+    if (length <= SHARED_WINDOW_LIMIT) this.wasm = made;
+    return made;
   }
 
   /**
@@ -131,11 +131,16 @@ export class LzrContext {
    */
   wasmEncoder(length: number): WasmLzrEncoder | null {
     if (length > SHARED_WINDOW_LIMIT) return null;
-    const make = () =>
-      WasmLzrEncoder.create(this.window.subarray(0, this.dictLength), this.primed, this.tables, this.prices);
-    if (length > WASM_KEPT_MESSAGE_BYTES) return make();
-    if (this.wasmEncoderState === undefined) this.wasmEncoderState = make();
-    return this.wasmEncoderState;
+    if (length <= WASM_KEPT_MESSAGE_BYTES && this.wasmEncoderState !== undefined)
+      return this.wasmEncoderState;
+    const made = WasmLzrEncoder.create(
+      this.window.subarray(0, this.dictLength),
+      this.primed,
+      this.tables,
+      this.prices,
+    );
+    if (length <= WASM_KEPT_MESSAGE_BYTES) this.wasmEncoderState = made;
+    return made;
   }
 
   /** Prices under the primed state (computed once). */
